@@ -1,0 +1,312 @@
+"""Sentence alignment: which target sentences say what which source sentences say.
+
+The aligner scores every source sentence against every target sentence at once, then matches
+them greedily, best pair first, so order does not matter (content farms move paragraphs):
+
+1. **Cheap matrix, all cells.** Rarity-weighted Dice overlap of content-word lemmas, built
+   with numpy from the postings of shared lemmas (no Python work per cell), and
+   ``rapidfuzz.process.cdist(fuzz.ratio)`` over the normalised strings.
+2. **Exact scores, few cells.** The best ``candidates_per_sentence`` cells of each row and
+   each column also get ``fuzz.token_set_ratio`` over content lemmas; the blend of the three is
+   the pair's similarity.
+3. **Matching.** Cells are taken in descending similarity; a cell below ``match_threshold`` or
+   whose sentences are taken is skipped, so a sentence with no counterpart stays unmatched.
+4. **Splits and merges.** A matched pair absorbs an adjacent unmatched sentence whose content
+   lies mostly inside the other side (one source sentence rewritten as two, or two as one)
+   when the joined text scores higher; two adjacent sentences that only together match one
+   sentence are grouped the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from rewrite_detect.config import DetectorConfig
+from rewrite_detect.normalize import SentenceFeatures, word_weight
+
+__all__ = ["Alignment", "align_features", "pair_similarity"]
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """One aligned group: consecutive source indices against consecutive target indices."""
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    similarity: float
+    content: float
+    token: float
+    char: float
+
+
+def pair_similarity(
+    a: SentenceFeatures, b: SentenceFeatures, config: DetectorConfig
+) -> tuple[float, float, float, float]:
+    """Return ``(blend, content, token, char)`` similarities of two sentences, each in [0, 1]."""
+    content = _dice(a, b, config.language)
+    token = fuzz.token_set_ratio(a.lemma_text, b.lemma_text) / 100.0 if a.lemmas else 0.0
+    char = fuzz.ratio(a.norm, b.norm) / 100.0
+    return _blend(content, token, char, config), content, token, char
+
+
+def _blend(content: float, token: float, char: float, config: DetectorConfig) -> float:
+    return config.weight_content * content + config.weight_token * token + config.weight_char * char
+
+
+def _weight_sum(lemmas: frozenset[str], language: str) -> float:
+    return sum(word_weight(lemma, language) for lemma in lemmas)
+
+
+def _dice(a: SentenceFeatures, b: SentenceFeatures, language: str) -> float:
+    total = _weight_sum(a.lemmas, language) + _weight_sum(b.lemmas, language)
+    if total == 0:
+        return 0.0
+    return 2.0 * _weight_sum(a.lemmas & b.lemmas, language) / total
+
+
+def _intersections(
+    source: Sequence[SentenceFeatures], target: Sequence[SentenceFeatures], language: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted lemma intersections for every cell, and each sentence's total weight."""
+    n, m = len(source), len(target)
+    vocab: dict[str, int] = {}
+    for feats in target:
+        for lemma in feats.lemmas:
+            vocab.setdefault(lemma, len(vocab))
+    weights = np.array([word_weight(lemma, language) for lemma in vocab], dtype=np.float64)
+    t_terms = np.fromiter(
+        (vocab[lemma] for feats in target for lemma in feats.lemmas), dtype=np.int64
+    )
+    t_sents = np.repeat(np.arange(m), [len(f.lemmas) for f in target])
+    s_pairs = [(vocab[lem], i) for i, f in enumerate(source) for lem in f.lemmas if lem in vocab]
+    source_w = np.array([_weight_sum(f.lemmas, language) for f in source], dtype=np.float64)
+    target_w = (
+        np.zeros(m)
+        if not len(t_terms)
+        else np.bincount(t_sents, weights=weights[t_terms], minlength=m)
+    )
+    if not s_pairs or not len(t_terms):
+        return np.zeros((n, m)), source_w, target_w
+    s_terms, s_sents = (np.array(col, dtype=np.int64) for col in zip(*s_pairs, strict=True))
+    # Postings join: every (source sentence, target sentence) that share a lemma, vectorised.
+    order = np.argsort(t_terms, kind="stable")
+    t_terms, t_sents = t_terms[order], t_sents[order]
+    counts = np.bincount(t_terms, minlength=len(vocab))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    reps = counts[s_terms]
+    total = int(reps.sum())
+    rep_terms = np.repeat(s_terms, reps)
+    rep_sents = np.repeat(s_sents, reps)
+    within = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
+    other = t_sents[starts[rep_terms] + within]
+    flat = np.bincount(rep_sents * m + other, weights=weights[rep_terms], minlength=n * m)
+    return flat.reshape(n, m), source_w, target_w
+
+
+def align_features(
+    source: Sequence[SentenceFeatures],
+    target: Sequence[SentenceFeatures],
+    config: DetectorConfig,
+) -> list[Alignment]:
+    """Align two documents' sentences, given their features.
+
+    Parameters
+    ----------
+    source, target : sequence of SentenceFeatures
+        One entry per sentence, in document order.
+    config : DetectorConfig
+        Weights and thresholds.
+
+    Returns
+    -------
+    list of Alignment
+        Sorted by first source sentence. Every sentence index appears in at most one
+        alignment; sentences with no counterpart appear in none.
+    """
+    n, m = len(source), len(target)
+    if n == 0 or m == 0:
+        return []
+    inter, source_w, target_w = _intersections(source, target, config.language)
+    denom = source_w[:, None] + target_w[None, :]
+    content = np.divide(2.0 * inter, denom, out=np.zeros_like(inter), where=denom > 0)
+    char = (
+        process.cdist(
+            [f.norm for f in source],
+            [f.norm for f in target],
+            scorer=fuzz.ratio,
+            dtype=np.float32,
+            workers=-1,
+        ).astype(np.float64)
+        / 100.0
+    )
+    wc, wch = config.weight_content, config.weight_char
+    cheap = (wc * content + wch * char) / (wc + wch)
+    cells = _shortlist(cheap, content, config.candidates_per_sentence)
+
+    scored: list[tuple[float, int, int, float, float, float]] = []
+    for i, j in cells:
+        token = (
+            fuzz.token_set_ratio(source[i].lemma_text, target[j].lemma_text) / 100.0
+            if source[i].lemmas and target[j].lemmas
+            else 0.0
+        )
+        c, ch = float(content[i, j]), float(char[i, j])
+        blend = _blend(c, token, ch, config)
+        if blend >= config.match_threshold:
+            scored.append((blend, i, j, c, token, ch))
+    # Ties are broken by position so that the result never depends on input order of cells.
+    scored.sort(key=lambda cell: (-cell[0], cell[1], cell[2]))
+
+    source_taken: set[int] = set()
+    target_taken: set[int] = set()
+    groups: list[tuple[list[int], list[int]]] = []
+    for _, i, j, *_ in scored:
+        if i in source_taken or j in target_taken:
+            continue
+        source_taken.add(i)
+        target_taken.add(j)
+        groups.append(([i], [j]))
+
+    contain_t = np.divide(
+        inter, target_w[None, :], out=np.zeros_like(inter), where=target_w[None, :] > 0
+    )
+    contain_s = np.divide(
+        inter, source_w[:, None], out=np.zeros_like(inter), where=source_w[:, None] > 0
+    )
+    grouper = _Grouper(groups, source, target, contain_s, contain_t, config)
+    grouper.grow()
+    grouper.pair_leftovers()
+
+    out = []
+    for src, tgt in groups:
+        fa = _joined(source, src)
+        fb = _joined(target, tgt)
+        blend, c, token, ch = pair_similarity(fa, fb, config)
+        out.append(Alignment(tuple(src), tuple(tgt), blend, c, token, ch))
+    out.sort(key=lambda al: (al.source[0], al.target[0]))
+    return out
+
+
+def _shortlist(cheap: np.ndarray, content: np.ndarray, k: int) -> list[tuple[int, int]]:
+    """Best ``k`` cells of every row and every column that share at least one content word."""
+    n, m = cheap.shape
+    picked: set[tuple[int, int]] = set()
+    kr = min(k, m)
+    rows = np.argpartition(-cheap, kr - 1, axis=1)[:, :kr]
+    for i in range(n):
+        picked.update((i, int(j)) for j in rows[i] if content[i, j] > 0)
+    kc = min(k, n)
+    cols = np.argpartition(-cheap, kc - 1, axis=0)[:kc, :]
+    for j in range(m):
+        picked.update((int(i), j) for i in cols[:, j] if content[i, j] > 0)
+    return sorted(picked)
+
+
+def _joined(feats: Sequence[SentenceFeatures], idx: list[int]) -> SentenceFeatures:
+    if len(idx) == 1:
+        return feats[idx[0]]
+    return _join_features([feats[i] for i in idx])
+
+
+def _join_features(parts: Sequence[SentenceFeatures]) -> SentenceFeatures:
+    lemmas = frozenset().union(*(p.lemmas for p in parts))
+    return SentenceFeatures(
+        norm=" ".join(p.norm for p in parts),
+        tokens=tuple(t for p in parts for t in p.tokens),
+        lemmas=lemmas,
+        lemma_text=" ".join(sorted(lemmas)),
+        numbers=tuple(x for p in parts for x in p.numbers),
+        dates=tuple(x for p in parts for x in p.dates),
+        names=frozenset().union(*(p.names for p in parts)),
+        negations=tuple(x for p in parts for x in p.negations),
+        quotes=tuple(x for p in parts for x in p.quotes),
+    )
+
+
+class _Grouper:
+    """Splits and merges on top of the one-to-one matching."""
+
+    def __init__(  # noqa: PLR0917 - private, called once
+        self,
+        groups: list[tuple[list[int], list[int]]],
+        source: Sequence[SentenceFeatures],
+        target: Sequence[SentenceFeatures],
+        contain_s: np.ndarray,
+        contain_t: np.ndarray,
+        config: DetectorConfig,
+    ) -> None:
+        self.groups = groups
+        self.source, self.target = source, target
+        # contain_s[i, j]: share of source i's content inside target j; contain_t the reverse.
+        self.contain_s, self.contain_t = contain_s, contain_t
+        self.config = config
+        self.source_taken = {i for src, _ in groups for i in src}
+        self.target_taken = {j for _, tgt in groups for j in tgt}
+
+    def score(self, src: list[int], tgt: list[int]) -> float:
+        return pair_similarity(_joined(self.source, src), _joined(self.target, tgt), self.config)[0]
+
+    def grow(self) -> None:
+        """Let each matched pair absorb adjacent unmatched sentences while its score rises."""
+        for src, tgt in self.groups:
+            best = self.score(src, tgt)
+            while True:
+                step = self._best_step(src, tgt, best)
+                if step is None:
+                    break
+                best, on_target, cand = step
+                if on_target:
+                    tgt[:] = sorted([*tgt, cand])
+                    self.target_taken.add(cand)
+                else:
+                    src[:] = sorted([*src, cand])
+                    self.source_taken.add(cand)
+
+    def _best_step(
+        self, src: list[int], tgt: list[int], best: float
+    ) -> tuple[float, bool, int] | None:
+        found: tuple[float, bool, int] | None = None
+        limit = self.config.max_group_size
+        if len(tgt) < limit:
+            for cand in (tgt[0] - 1, tgt[-1] + 1):
+                if 0 <= cand < len(self.target) and cand not in self.target_taken:
+                    inside = max(float(self.contain_t[i, cand]) for i in src)
+                    if inside >= self.config.group_containment:
+                        score = self.score(src, sorted([*tgt, cand]))
+                        if score > (found[0] if found else best):
+                            found = (score, True, cand)
+        if len(src) < limit:
+            for cand in (src[0] - 1, src[-1] + 1):
+                if 0 <= cand < len(self.source) and cand not in self.source_taken:
+                    inside = max(float(self.contain_s[cand, j]) for j in tgt)
+                    if inside >= self.config.group_containment:
+                        score = self.score(sorted([*src, cand]), tgt)
+                        if score > (found[0] if found else best):
+                            found = (score, False, cand)
+        return found
+
+    def pair_leftovers(self) -> None:
+        """Group an unmatched sentence with two adjacent unmatched ones that together match it."""
+        if self.config.max_group_size < 2:
+            return
+        threshold = self.config.group_containment
+        both_t = np.minimum(self.contain_t[:, :-1], self.contain_t[:, 1:]) >= threshold
+        for i, j in zip(*np.nonzero(both_t), strict=True):
+            src, tgt = [int(i)], [int(j), int(j) + 1]
+            self._try_new(src, tgt)
+        both_s = np.minimum(self.contain_s[:-1, :], self.contain_s[1:, :]) >= threshold
+        for i, j in zip(*np.nonzero(both_s), strict=True):
+            src, tgt = [int(i), int(i) + 1], [int(j)]
+            self._try_new(src, tgt)
+
+    def _try_new(self, src: list[int], tgt: list[int]) -> None:
+        if any(i in self.source_taken for i in src) or any(j in self.target_taken for j in tgt):
+            return
+        if self.score(src, tgt) >= self.config.match_threshold:
+            self.groups.append((src, tgt))
+            self.source_taken.update(src)
+            self.target_taken.update(tgt)

@@ -1,0 +1,135 @@
+"""Detector configuration: every threshold and weight in one frozen object."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rewrite_detect.errors import ConfigError
+
+__all__ = ["DetectorConfig"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DetectorConfig:
+    """Thresholds and weights for alignment, labelling and the document verdict.
+
+    All similarities are in ``[0, 1]``. The defaults were chosen on the seed pair and on
+    synthetic copies; see ``docs/tuning.md`` for what each knob does and how to change it.
+
+    Parameters
+    ----------
+    language : str
+        ISO 639-1 code used for lemmatisation and word rarity (``"en"``).
+    weight_content, weight_token, weight_char : float
+        Blend of the sentence similarity: rarity-weighted content-word overlap (Dice over
+        lemmas), ``rapidfuzz.fuzz.token_set_ratio`` over content lemmas, and
+        ``rapidfuzz.fuzz.ratio`` over the normalised strings. Must sum to 1.
+    match_threshold : float
+        A sentence pair whose blended similarity is below this is not aligned at all.
+    paraphrase_threshold : float
+        An aligned pair at or above this (and with no changed fact) is a paraphrase; below it,
+        the pair shares the topic but not the proposition and is ``divergent``.
+    verbatim_char_similarity : float
+        Normalised character similarity (case, punctuation, quote style folded) at or above
+        which a pair is a verbatim copy, unless a fact changed.
+    near_identical_char_similarity : float
+        At or above this character similarity a changed name, negation or quotation turns the
+        pair ``divergent``: the sentence was copied and then a fact was edited.
+    candidates_per_sentence : int
+        How many best cells per row and per column of the cheap score matrix get the exact
+        (slower) scorers.
+    group_containment : float
+        Share of a sentence's content words that must lie inside a neighbour's counterpart
+        for it to join a one-to-many group (a split or a merge).
+    max_group_size : int
+        Largest number of sentences on one side of a one-to-many group.
+    verbatim_copy_coverage : float
+        Target coverage by verbatim pairs at or above which the verdict is ``verbatim-copy``.
+    rewrite_coverage : float
+        Target coverage by verbatim and paraphrase pairs at or above which the verdict is
+        ``rewrite``.
+    partial_min_pairs : int
+        Fewest reused (verbatim or paraphrase) pairs for ``partial-reuse``; fewer is
+        ``independent``.
+    """
+
+    language: str = "en"
+    weight_content: float = 0.5
+    weight_token: float = 0.25
+    weight_char: float = 0.25
+    match_threshold: float = 0.42
+    paraphrase_threshold: float = 0.5
+    verbatim_char_similarity: float = 0.95
+    near_identical_char_similarity: float = 0.8
+    candidates_per_sentence: int = 4
+    group_containment: float = 0.6
+    max_group_size: int = 3
+    verbatim_copy_coverage: float = 0.7
+    rewrite_coverage: float = 0.5
+    partial_min_pairs: int = 2
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, float) and not 0.0 <= value <= 1.0:
+                msg = (
+                    f"DetectorConfig.{field.name}={value!r} is out of range: use a value in [0, 1]"
+                )
+                raise ConfigError(msg)
+        weights = self.weight_content + self.weight_token + self.weight_char
+        if abs(weights - 1.0) > 1e-6:
+            msg = (
+                f"DetectorConfig weights sum to {weights:.3f}: weight_content + weight_token + "
+                "weight_char must sum to 1"
+            )
+            raise ConfigError(msg)
+        if self.match_threshold > self.paraphrase_threshold:
+            msg = (
+                f"DetectorConfig.match_threshold={self.match_threshold} is above "
+                f"paraphrase_threshold={self.paraphrase_threshold}: lower match_threshold"
+            )
+            raise ConfigError(msg)
+        if self.near_identical_char_similarity > self.verbatim_char_similarity:
+            msg = (
+                "DetectorConfig.near_identical_char_similarity must not exceed "
+                "verbatim_char_similarity"
+            )
+            raise ConfigError(msg)
+        if self.candidates_per_sentence < 1:
+            msg = "DetectorConfig.candidates_per_sentence must be at least 1"
+            raise ConfigError(msg)
+        if self.max_group_size < 1:
+            msg = "DetectorConfig.max_group_size must be at least 1"
+            raise ConfigError(msg)
+        if self.partial_min_pairs < 1:
+            msg = "DetectorConfig.partial_min_pairs must be at least 1"
+            raise ConfigError(msg)
+        if not self.language.isalpha() or len(self.language) != 2:
+            msg = f"DetectorConfig.language={self.language!r}: use a two-letter ISO 639-1 code"
+            raise ConfigError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the configuration as a plain JSON-serialisable dict."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DetectorConfig:
+        """Build a configuration from a dict, rejecting unknown keys by name."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            msg = f"unknown DetectorConfig key(s) {unknown}: valid keys are {sorted(known)}"
+            raise ConfigError(msg)
+        try:
+            return cls(**data)
+        except TypeError as exc:
+            raise ConfigError(f"invalid DetectorConfig value: {exc}") from exc
+
+    def fingerprint(self) -> str:
+        """Return a short stable hash of every setting, for caches and stored results."""
+        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]

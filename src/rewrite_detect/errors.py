@@ -1,0 +1,44 @@
+"""Exceptions raised by rewrite_detect.
+
+Every error the library raises on purpose derives from :class:`RewriteDetectError`, and each
+subclass also derives from the builtin that best describes it, so ``except ValueError`` keeps
+working for callers that do not know this package::
+
+    RewriteDetectError(Exception)
+    ├── InputError(RewriteDetectError, ValueError)      bad document: empty, binary, undecodable
+    │   └── DocumentNotFoundError(InputError, FileNotFoundError)
+    ├── ConfigError(RewriteDetectError, ValueError)     bad threshold or option
+    └── SchemaVersionError(RewriteDetectError, ValueError)  a result file from another version
+
+Messages say what was wrong and what to do about it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DocumentNotFoundError",
+    "InputError",
+    "RewriteDetectError",
+    "SchemaVersionError",
+]
+
+
+class RewriteDetectError(Exception):
+    """Root of every error rewrite_detect raises on purpose."""
+
+
+class InputError(RewriteDetectError, ValueError):
+    """A document could not be read or has no usable text."""
+
+
+class DocumentNotFoundError(InputError, FileNotFoundError):
+    """A document path does not exist or is not a readable file."""
+
+
+class ConfigError(RewriteDetectError, ValueError):
+    """A configuration value is out of range or inconsistent."""
+
+
+class SchemaVersionError(RewriteDetectError, ValueError):
+    """A serialised result has a schema version this release cannot read."""

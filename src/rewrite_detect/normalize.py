@@ -1,0 +1,530 @@
+"""Text normalisation shared by the alignment and classification stages.
+
+Folds Unicode (NFKC, case, quote and dash styles, acronym dots), tokenises, lemmatises content
+words with simplemma and weighs them by rarity with wordfreq. Also pulls out the facts that a
+rewrite must not change: numbers, dates, proper names, negation cues and quotations.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import simplemma
+from wordfreq import zipf_frequency
+
+__all__ = ["SentenceFeatures", "features", "fold", "normalize_for_match"]
+
+_QUOTE_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+# Zero-width and bidi control characters carry no text and are a known way to defeat matching.
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_ACRONYM_RE = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
+_PUNCT_RE = re.compile(r"[^\w\s]+")
+_SPACE_RE = re.compile(r"\s+")
+_QUOTED_RE = re.compile(r'"([^"]{3,})"')
+
+_STOPWORDS_EN = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "can't",
+        "cannot",
+        "could",
+        "couldn't",
+        "did",
+        "didn't",
+        "do",
+        "does",
+        "doesn't",
+        "doing",
+        "don't",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "hadn't",
+        "has",
+        "hasn't",
+        "have",
+        "haven't",
+        "having",
+        "he",
+        "he'd",
+        "he'll",
+        "he's",
+        "her",
+        "here",
+        "here's",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "how's",
+        "i",
+        "i'd",
+        "i'll",
+        "i'm",
+        "i've",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn't",
+        "it",
+        "it's",
+        "its",
+        "itself",
+        "let's",
+        "me",
+        "more",
+        "most",
+        "mustn't",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "shan't",
+        "she",
+        "she'd",
+        "she'll",
+        "she's",
+        "should",
+        "shouldn't",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "that's",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "there's",
+        "these",
+        "they",
+        "they'd",
+        "they'll",
+        "they're",
+        "they've",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "wasn't",
+        "we",
+        "we'd",
+        "we'll",
+        "we're",
+        "we've",
+        "were",
+        "weren't",
+        "what",
+        "what's",
+        "when",
+        "when's",
+        "where",
+        "where's",
+        "which",
+        "while",
+        "who",
+        "who's",
+        "whom",
+        "why",
+        "why's",
+        "with",
+        "won't",
+        "would",
+        "wouldn't",
+        "you",
+        "you'd",
+        "you'll",
+        "you're",
+        "you've",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "said",
+        "says",
+        "say",
+        "told",
+        "according",
+        "just",
+        "will",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "per",
+        "via",
+        "s",
+        "t",
+    ]
+)
+
+_NEGATION_CUES = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "nowhere",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "can't",
+        "won't",
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "shouldn't",
+        "wouldn't",
+        "couldn't",
+        "mustn't",
+        "unaware",
+        "unable",
+        "unlikely",
+        "unknown",
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+        "refuse",
+        "refuses",
+        "refused",
+        "refusing",
+        "fail",
+        "fails",
+        "failed",
+        "failing",
+        "lack",
+        "lacks",
+        "lacked",
+    ]
+)
+
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+_WEEKDAYS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tomorrow",
+    ]
+)
+# "may" and "march" are also ordinary words; they count as dates only when capitalised.
+_AMBIGUOUS_DATE_WORDS = frozenset({"may", "march", "jan", "mar", "sept", "dec"})
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000,
+    "dozen": 12, "half": 0.5,
+}  # fmt: skip
+_COMMON_ZIPF = 5.3
+_SCALES = {"hundred", "thousand", "million", "billion", "trillion"}
+
+
+def fold(text: str) -> str:
+    """Return ``text`` in a canonical form: NFKC, case-folded, quotes and dashes unified.
+
+    Zero-width and bidi control characters are removed and acronyms lose their dots
+    (``U.S.`` → ``us``). The result is idempotent: ``fold(fold(t)) == fold(t)``.
+    """
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    text = _ACRONYM_RE.sub(lambda m: m.group(0).replace(".", ""), text)
+    return text.translate(_QUOTE_FOLD).casefold()
+
+
+def normalize_for_match(text: str) -> str:
+    """Return the string compared character by character: folded, no punctuation, one space."""
+    folded = fold(text)
+    folded = re.sub(r"'s\b", "", folded)
+    return _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", folded)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceFeatures:
+    """Everything the aligner and classifier need to know about one sentence (or group)."""
+
+    norm: str
+    tokens: tuple[str, ...]
+    lemmas: frozenset[str]
+    lemma_text: str
+    numbers: tuple[str, ...]
+    dates: tuple[str, ...]
+    names: frozenset[str]
+    negations: tuple[str, ...]
+    quotes: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _lemma(token: str, language: str) -> str:
+    if token[0].isdigit():
+        return token
+    return str(simplemma.lemmatize(token, lang=language)).casefold()
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_weight(lemma: str, language: str) -> float:
+    """Rarity weight of a lemma: 1 for very common words up to 8 for unseen ones (names)."""
+    if lemma[0].isdigit():
+        return 4.0
+    zipf = zipf_frequency(lemma, language)
+    return float(min(8.0, max(1.0, 8.0 - zipf)))
+
+
+@functools.lru_cache(maxsize=8)
+def _stopwords(language: str) -> frozenset[str]:
+    if language == "en":
+        return _STOPWORDS_EN
+    return frozenset()
+
+
+def _number_value(token: str) -> str | None:
+    if token[0].isdigit():
+        cleaned = token.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", token) else token
+        return cleaned.rstrip(".")
+    return None
+
+
+def _numbers(tokens: tuple[str, ...]) -> list[str]:
+    """Normalised numbers: digits as written, number words turned into digits.
+
+    ``thirty-five`` and ``35`` agree, and so do ``1.5 million`` and ``1500000``.
+    """
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        value = _number_value(tok)
+        if value is not None:
+            scale = tokens[i + 1] if i + 1 < n else ""
+            if scale in _SCALES and scale != "hundred":
+                try:
+                    total = float(value.replace(",", "")) * _UNITS[scale]
+                    out.append(_fmt_number(total))
+                    i += 2
+                    continue
+                except ValueError:
+                    pass
+            out.append(value)
+            i += 1
+            continue
+        if tok in _UNITS and tok != "half":
+            total = 0.0
+            current = 0.0
+            while i < n and tokens[i] in _UNITS:
+                word = tokens[i]
+                if word in _SCALES:
+                    current = max(current, 1.0) * _UNITS[word]
+                    if _UNITS[word] >= 1000:
+                        total += current
+                        current = 0.0
+                else:
+                    current += _UNITS[word]
+                i += 1
+            if tok != "one" or total + current != 1:
+                out.append(_fmt_number(total + current))
+            continue
+        i += 1
+    return out
+
+
+def _fmt_number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def features(text: str, language: str = "en") -> SentenceFeatures:
+    """Compute the :class:`SentenceFeatures` of one sentence's raw text."""
+    folded = fold(text)
+    norm = _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", re.sub(r"'s\b", "", folded))).strip()
+    raw_tokens = tuple(_TOKEN_RE.findall(re.sub(r"'s\b", "", folded)))
+    # Hyphenated number words ("thirty-five") are split so that the number reader sees them.
+    tokens = tuple(part for tok in raw_tokens for part in tok.split("-") if part)
+    stop = _stopwords(language)
+    lemmas = [
+        _lemma(t, language) for t in tokens if (t not in stop and len(t) > 1) or t[0].isdigit()
+    ]
+    lemma_set = frozenset(lemmas)
+    numbers = _numbers(tokens)
+    dates = _dates(text, tokens)
+    negations = tuple(t for t in tokens if t in _NEGATION_CUES or t.endswith("n't"))
+    quotes = tuple(q.strip() for q in _QUOTED_RE.findall(folded))
+    return SentenceFeatures(
+        norm=norm,
+        tokens=tokens,
+        lemmas=lemma_set,
+        lemma_text=" ".join(sorted(lemma_set)),
+        numbers=tuple(numbers),
+        dates=dates,
+        names=_names(text, language),
+        negations=negations,
+        quotes=quotes,
+    )
+
+
+_CAP_WORD_RE = re.compile(r"(?<![\w'’])([^\W\d_][\w'’.-]*)")
+
+
+def _names(text: str, language: str) -> frozenset[str]:
+    """Capitalised words that are not function words, dates or a common sentence-initial word."""
+    clean = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    clean = _ACRONYM_RE.sub(lambda m: m.group(0).replace(".", ""), clean)
+    out = set()
+    stop = _stopwords(language)
+    for number, match in enumerate(_CAP_WORD_RE.finditer(clean)):
+        word = match.group(1).rstrip(".'’-")
+        if not word or not word[0].isupper():
+            continue
+        base = re.sub(r"['’]s$", "", word).casefold()
+        if base in stop or base in _MONTHS or base in _WEEKDAYS or base in _UNITS:
+            continue
+        # A capitalised first word is usually just the start of the sentence ("However").
+        if number == 0 and zipf_frequency(base, language) >= _COMMON_ZIPF:
+            continue
+        out.add(base)
+    return frozenset(out)
+
+
+def _dates(text: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    capitalised = {w.casefold() for w in re.findall(r"\b[A-Z][a-z]+\b", text)}
+    found = []
+    for tok in tokens:
+        if tok in _WEEKDAYS or (
+            tok in _MONTHS and (tok not in _AMBIGUOUS_DATE_WORDS or tok in capitalised)
+        ):
+            found.append(tok)
+    return tuple(found)
