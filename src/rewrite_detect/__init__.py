@@ -6,9 +6,8 @@
 ('verbatim-copy', 'verbatim')
 """
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import (
@@ -35,8 +34,8 @@ from rewrite_detect.pipeline import compare
 from rewrite_detect.segmentation import Segmentation, segment
 
 try:
-    __version__ = version("rewrite-detect")
-except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = _version("rewrite-detect")
+except _PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0"
 
 __all__ = [

@@ -40,6 +40,7 @@ _MAGIC = (
 _HTML_SNIFF = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
+_MIN_HTML_WORDS = 5
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 
 
@@ -126,7 +127,8 @@ def _extract_html(html: str, name: str) -> tuple[str, dict[str, str | None]]:
         html, with_metadata=True, include_comments=False, include_tables=False
     )
     text = getattr(result, "text", None) if result is not None else None
-    if not text or not text.strip():
+    # A page of navigation only comes back as a few link labels ("Home"): not an article.
+    if not text or len(text.split()) < _MIN_HTML_WORDS:
         msg = (
             f"{name}: HTML page has no main article text (only navigation or scripts); "
             "check that the page is an article, or pass its text instead"

@@ -174,17 +174,27 @@ def _units(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int]]
     for block in blocks:
         if not block:
             continue
-        open_ends = sum(1 for s, e in block[:-1] if text[e - 1] not in _TERMINAL)
+        open_ends = sum(
+            1 for s, e in block[:-1] if text[e - 1] not in _TERMINAL and not _is_bullet(text, s)
+        )
         wrapped = len(block) >= 3 and open_ends > (len(block) - 1) / 2
         unit_start, unit_end = block[0]
         for start, end in block[1:]:
-            joins = text[unit_end - 1] not in _TERMINAL and (wrapped or text[start].islower())
+            joins = (
+                text[unit_end - 1] not in _TERMINAL
+                and not _is_bullet(text, start)
+                and (wrapped or text[start].islower())
+            )
             if joins:
                 unit_end = end
             else:
                 yield unit_start, unit_end
                 unit_start, unit_end = start, end
         yield unit_start, unit_end
+
+
+def _is_bullet(text: str, start: int) -> bool:
+    return _BULLET_RE.match(text, start) is not None
 
 
 def _squeeze(gap: str) -> str:

@@ -1,0 +1,17 @@
+"""Shared fixtures: the seed pair."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests._paths import FARM, HILL
+
+
+@pytest.fixture(scope="session")
+def hill_text() -> str:
+    return HILL.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def farm_text() -> str:
+    return FARM.read_text(encoding="utf-8")

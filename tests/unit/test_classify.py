@@ -1,0 +1,171 @@
+"""Classification: facts first, similarity second; and the document verdict."""
+
+from __future__ import annotations
+
+import pytest
+
+from rewrite_detect import Comparison, DetectorConfig, Label, Verdict, compare
+from rewrite_detect.classify import decide_label
+from rewrite_detect.models import Change, Evidence
+
+BASE = "The central bank raised its key interest rate by 25 basis points on Tuesday in Frankfurt."
+
+
+def _only_pair(result: Comparison):
+    assert len(result.pairs) == 1, result.pairs
+    return result.pairs[0]
+
+
+def _evidence(sim: float, char: float, **changes: Change) -> Evidence:
+    return Evidence(
+        similarity=sim, content_overlap=sim, token_similarity=sim, char_similarity=char, **changes
+    )
+
+
+class TestPairLabels:
+    def test_identical_sentence_is_verbatim(self) -> None:
+        """Same words are verbatim."""
+        assert _only_pair(compare(BASE, BASE)).label is Label.VERBATIM
+
+    def test_punctuation_case_and_quote_style_are_verbatim(self) -> None:
+        """Case, punctuation and curly-vs-straight quotes do not matter."""
+        a = "“We will not allow that,” he said of the plan, which the U.S. opposed."
+        b = '"we will not allow that" he said of the plan which the US opposed'
+        assert _only_pair(compare(a, b)).label is Label.VERBATIM
+
+    def test_changed_number_is_divergent_with_evidence(self) -> None:
+        """One changed number makes a near-identical sentence divergent."""
+        pair = _only_pair(compare(BASE, BASE.replace("25", "50")))
+        assert pair.label is Label.DIVERGENT
+        assert pair.evidence.numbers == Change(source=("25",), target=("50",))
+        assert pair.evidence.char_similarity > 0.95
+
+    def test_number_words_and_digits_agree(self) -> None:
+        """'twenty-five' and '25' are the same number."""
+        pair = _only_pair(compare(BASE, BASE.replace("25", "twenty-five")))
+        assert pair.evidence.numbers is None
+
+    def test_changed_day_is_divergent(self) -> None:
+        """A changed weekday is a changed date."""
+        pair = _only_pair(compare(BASE, BASE.replace("Tuesday", "Wednesday")))
+        assert pair.label is Label.DIVERGENT
+        assert pair.evidence.dates == Change(source=("tuesday",), target=("wednesday",))
+
+    def test_changed_name_is_divergent(self) -> None:
+        """A changed place or person name in a copied sentence is divergent."""
+        pair = _only_pair(compare(BASE, BASE.replace("Frankfurt", "Brussels")))
+        assert pair.label is Label.DIVERGENT
+        assert pair.evidence.names == Change(source=("frankfurt",), target=("brussels",))
+
+    def test_negation_flip_is_divergent(self) -> None:
+        """Adding 'not' reverses the fact."""
+        a = "The minister said the government would raise taxes on fuel next year."
+        b = "The minister said the government would not raise taxes on fuel next year."
+        pair = _only_pair(compare(a, b))
+        assert pair.label is Label.DIVERGENT
+        assert pair.evidence.negation is not None
+        assert pair.evidence.negation.target == ("not",)
+
+    def test_altered_quotation_is_divergent(self) -> None:
+        """Words changed inside the quote marks of a copied sentence: divergent."""
+        a = '"We are communicating directly and privately with Beijing," Sullivan told CNN.'
+        b = '"We are talking directly and privately with Beijing," Sullivan told CNN.'
+        pair = _only_pair(compare(a, b))
+        assert pair.label is Label.DIVERGENT
+        assert pair.evidence.quotes is not None
+
+    def test_reworded_sentence_is_paraphrase(self) -> None:
+        """Same proposition, other words."""
+        a = (
+            "In a televised interview on Sunday, Russian Finance Minister Anton Siluanov said "
+            "that part of the gold reserves are held in Chinese currency."
+        )
+        b = (
+            "Russian Finance Minister Anton Siluanov stated in a televised appearance on Sunday "
+            "that a portion of the gold reserves was held in Chinese yuan."
+        )
+        pair = _only_pair(compare(a, b))
+        assert pair.label is Label.PARAPHRASE
+        assert pair.evidence.swapped_words
+
+    def test_unrelated_sentences_are_not_aligned(self) -> None:
+        """Sentences with nothing in common stay unmatched."""
+        result = compare(BASE, "Heavy snow closed mountain roads across the Alps overnight.")
+        assert result.pairs == ()
+        assert len(result.unmatched_source) == 1
+        assert len(result.unmatched_target) == 1
+
+
+class TestDecideLabel:
+    def test_facts_beat_similarity(self) -> None:
+        """A changed number is divergent even at similarity 1."""
+        ev = _evidence(1.0, 1.0, numbers=Change(source=("1",), target=("2",)))
+        assert decide_label(ev, DetectorConfig())[0] is Label.DIVERGENT
+
+    def test_names_only_matter_for_near_identical_pairs(self) -> None:
+        """A reworded sentence naming another source ('the Post' vs 'Reuters') stays paraphrase."""
+        names = Change(source=("post",), target=("reuters",))
+        assert decide_label(_evidence(0.7, 0.6, names=names), DetectorConfig())[0] is (
+            Label.PARAPHRASE
+        )
+        assert decide_label(_evidence(0.9, 0.9, names=names), DetectorConfig())[0] is (
+            Label.DIVERGENT
+        )
+
+    @pytest.mark.parametrize(
+        ("sim", "char", "label"),
+        [(0.3, 0.3, Label.DIVERGENT), (0.6, 0.6, Label.PARAPHRASE), (0.97, 0.97, Label.VERBATIM)],
+    )
+    def test_similarity_bands(self, sim: float, char: float, label: Label) -> None:
+        """Without changed facts, similarity picks the label."""
+        assert decide_label(_evidence(sim, char), DetectorConfig())[0] is label
+
+    def test_reasons_are_given(self) -> None:
+        """Every label comes with at least one reason."""
+        ev = _evidence(1.0, 1.0, numbers=Change(source=("1",), target=("2",)))
+        assert decide_label(ev, DetectorConfig())[1] == ("numbers changed: 1 -> 2",)
+
+
+ARTICLE = [
+    "The city council approved a new budget of 4 million euros on Monday evening.",
+    "Mayor Anna Keller said the money would pay for three new schools and a library.",
+    "Opposition members criticised the plan as too expensive for a small town.",
+    "Construction of the first school is expected to begin in the spring.",
+    "The library will open in the former post office building near the station.",
+    "Residents will be able to comment on the plans at a public meeting in June.",
+]
+
+
+class TestVerdict:
+    def test_verbatim_copy(self) -> None:
+        """A copy of every sentence is a verbatim copy with full coverage."""
+        text = "\n".join(ARTICLE)
+        result = compare(text, text)
+        assert result.verdict is Verdict.VERBATIM_COPY
+        assert (result.coverage.source, result.coverage.target) == (1.0, 1.0)
+
+    def test_trimmed_syndicated_copy_is_still_verbatim_copy(self) -> None:
+        """A wire copy that drops the last sentences is still a verbatim copy."""
+        result = compare("\n".join(ARTICLE), "\n".join(ARTICLE[:4]))
+        assert result.verdict is Verdict.VERBATIM_COPY
+        assert result.coverage.target == 1.0
+        assert result.coverage.source == pytest.approx(4 / 6)
+
+    def test_partial_reuse(self) -> None:
+        """Two reused sentences in an otherwise new article are partial reuse."""
+        own = [
+            "Heavy snow closed mountain roads across the Alps overnight.",
+            "Skiers were stranded in several resorts until the morning.",
+            "Rescue teams brought food and blankets to a blocked train.",
+            "Forecasters expect more snow at the weekend and warn of avalanches.",
+            "Schools in two valleys stayed closed on Tuesday.",
+        ]
+        result = compare("\n".join(ARTICLE), "\n".join([*own, ARTICLE[0], ARTICLE[1]]))
+        assert result.verdict is Verdict.PARTIAL_REUSE
+
+    def test_independent(self) -> None:
+        """Articles with nothing in common are independent, with no pairs."""
+        other = "Heavy snow closed mountain roads across the Alps overnight. Skiers waited."
+        result = compare("\n".join(ARTICLE), other)
+        assert result.verdict is Verdict.INDEPENDENT
+        assert result.pairs == ()

@@ -1,0 +1,44 @@
+"""DetectorConfig: validation with messages that name the bad value."""
+
+from __future__ import annotations
+
+import pytest
+
+from rewrite_detect import ConfigError, DetectorConfig
+
+
+class TestDetectorConfig:
+    def test_defaults_are_valid(self) -> None:
+        """The default configuration validates and has a stable fingerprint."""
+        assert DetectorConfig().fingerprint() == DetectorConfig().fingerprint()
+
+    def test_out_of_range_threshold(self) -> None:
+        """A threshold outside [0, 1] names the field and the range."""
+        with pytest.raises(ConfigError, match=r"paraphrase_threshold=1.5 is out of range"):
+            DetectorConfig(paraphrase_threshold=1.5)
+
+    def test_weights_must_sum_to_one(self) -> None:
+        """Blend weights that do not sum to 1 are refused."""
+        with pytest.raises(ConfigError, match="must sum to 1"):
+            DetectorConfig(weight_content=0.9)
+
+    def test_match_above_paraphrase(self) -> None:
+        """The match threshold cannot exceed the paraphrase threshold."""
+        with pytest.raises(ConfigError, match="lower match_threshold"):
+            DetectorConfig(match_threshold=0.6, paraphrase_threshold=0.5)
+
+    def test_config_error_is_a_value_error(self) -> None:
+        """Callers catching ValueError also catch configuration errors."""
+        with pytest.raises(ValueError, match="language"):
+            DetectorConfig(language="english")
+
+    def test_round_trip_and_unknown_keys(self) -> None:
+        """to_dict/from_dict round-trip; unknown keys are named."""
+        config = DetectorConfig(paraphrase_threshold=0.55)
+        assert DetectorConfig.from_dict(config.to_dict()) == config
+        with pytest.raises(ConfigError, match="unknown DetectorConfig key"):
+            DetectorConfig.from_dict({"paraphrase_treshold": 0.5})
+
+    def test_fingerprint_changes_with_settings(self) -> None:
+        """Different settings give different fingerprints."""
+        assert DetectorConfig().fingerprint() != DetectorConfig(match_threshold=0.4).fingerprint()
