@@ -65,6 +65,11 @@ _PREFIX_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"[A-Z][A-Z .,'’-]{2,40}(?:\s*\([A-Za-z .]{1,30}\))?\s*(?:—|–|--|-)\s+(?=\S)"),
     ),
 )
+# A parenthesised credit inside a paragraph: "(The Washington Post/Blair Guild)", "(AP Photo)".
+_CREDIT_RE = re.compile(
+    r"\((?:[^()/]{1,60}/[^()/]{1,60}|[^()]{0,40}\b(?:Photo|Photos|Images|Credit|Getty|AP|AFP|"
+    r"Reuters)\b[^()]{0,40})\)\.?"
+)
 _TERMINAL = frozenset(".!?:;\"”’')]…")
 _BULLET_RE = re.compile(r"(?:[-*•·▪◦‣–—]|\d{1,3}[.)])\s+")
 _MAX_QUOTE_MERGES = 4
@@ -123,10 +128,27 @@ def segment(text: str) -> Segmentation:
         content_lines.append((start, end))
     sentences: list[Sentence] = []
     for unit_start, unit_end in _units(text, content_lines):
-        for s_start, s_end in _sentences_in(text, unit_start, unit_end):
+        for found_start, s_end in _sentences_in(text, unit_start, unit_end):
+            s_start = found_start
+            credit = _CREDIT_RE.match(text, s_start, s_end)
+            if credit:
+                skipped.append(
+                    Skipped(
+                        start=s_start,
+                        end=credit.end(),
+                        text=credit.group(0),
+                        reason="photo credit",
+                    )
+                )
+                s_start = credit.end()
+                while s_start < s_end and text[s_start].isspace():
+                    s_start += 1
+                if s_start == s_end:
+                    continue
             sentences.append(
                 Sentence(index=len(sentences), start=s_start, end=s_end, text=text[s_start:s_end])
             )
+    skipped.sort(key=lambda skip: skip.start)
     return Segmentation(sentences=tuple(sentences), skipped=tuple(skipped))
 
 

@@ -124,13 +124,30 @@ class TestBoilerplate:
         assert seg.sentences[0].text == "The Senate passed the bill on Friday by a wide margin."
         assert seg.skipped[0].reason == "dateline"
 
+    def test_photo_credit_inside_a_paragraph(self) -> None:
+        """A parenthesised credit between sentences is skipped, the sentences are kept."""
+        text = (
+            "Russian missiles struck military facilities near the border. "
+            "(The Washington Post/Blair Guild) China said it was concerned. (AP Photo/Jane Doe)"
+        )
+        seg = segment(text)
+        assert [s.text for s in seg.sentences] == [
+            "Russian missiles struck military facilities near the border.",
+            "China said it was concerned.",
+        ]
+        assert [(s.text, s.reason) for s in seg.skipped] == [
+            ("(The Washington Post/Blair Guild)", "photo credit"),
+            ("(AP Photo/Jane Doe)", "photo credit"),
+        ]
+
     def test_ordinary_sentences_are_not_boilerplate(self) -> None:
         """Sentences that mention sharing, copyright or updates in prose are kept."""
         text = (
             "The company said it would share the data with regulators.\n"
             "By the end of the year, prices had doubled.\n"
-            "The update to the law took effect on 6 May."
+            "The update to the law took effect on 6 May.\n"
+            "(The court later reversed the ruling.)"
         )
         seg = segment(text)
-        assert len(seg.sentences) == 3
+        assert len(seg.sentences) == 4
         assert seg.skipped == ()
