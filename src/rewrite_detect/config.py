@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rewrite_detect.errors import ConfigError
+from rewrite_detect.normalize import is_supported_language
 
 __all__ = ["DetectorConfig"]
 
@@ -110,6 +111,12 @@ class DetectorConfig:
             raise ConfigError(msg)
         if not self.language.isalpha() or len(self.language) != 2:
             msg = f"DetectorConfig.language={self.language!r}: use a two-letter ISO 639-1 code"
+            raise ConfigError(msg)
+        if not is_supported_language(self.language):
+            msg = (
+                f"DetectorConfig.language={self.language!r} is not supported (no lemmas or word "
+                "frequencies for it); use a language such as en, de, fr, es or ru"
+            )
             raise ConfigError(msg)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,9 +13,16 @@ import unicodedata
 from dataclasses import dataclass
 
 import simplemma
-from wordfreq import zipf_frequency
+from wordfreq import available_languages, zipf_frequency
 
-__all__ = ["SentenceFeatures", "features", "fold", "normalize_for_match"]
+__all__ = [
+    "SentenceFeatures",
+    "features",
+    "fold",
+    "is_supported_language",
+    "normalize_for_match",
+    "word_weight",
+]
 
 _QUOTE_FOLD = str.maketrans(
     {
@@ -389,9 +396,28 @@ class SentenceFeatures:
     quotes: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=64)
+def _has_lemmas(language: str) -> bool:
+    try:
+        simplemma.lemmatize("a", lang=language)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _has_frequencies(language: str) -> bool:
+    return language in available_languages()
+
+
+def is_supported_language(language: str) -> bool:
+    """Tell whether lemmas (simplemma) or word frequencies (wordfreq) exist for ``language``."""
+    return _has_lemmas(language) or _has_frequencies(language)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _lemma(token: str, language: str) -> str:
-    if token[0].isdigit():
+    if token[0].isdigit() or not _has_lemmas(language):
         return token
     return str(simplemma.lemmatize(token, lang=language)).casefold()
 
@@ -399,7 +425,7 @@ def _lemma(token: str, language: str) -> str:
 @functools.lru_cache(maxsize=200_000)
 def word_weight(lemma: str, language: str) -> float:
     """Rarity weight of a lemma: 1 for very common words up to 8 for unseen ones (names)."""
-    if lemma[0].isdigit():
+    if lemma[0].isdigit() or not _has_frequencies(language):
         return 4.0
     zipf = zipf_frequency(lemma, language)
     return float(min(8.0, max(1.0, 8.0 - zipf)))
@@ -513,7 +539,11 @@ def _names(text: str, language: str) -> frozenset[str]:
         if base in stop or base in _MONTHS or base in _WEEKDAYS or base in _UNITS:
             continue
         # A capitalised first word is usually just the start of the sentence ("However").
-        if number == 0 and zipf_frequency(base, language) >= _COMMON_ZIPF:
+        if (
+            number == 0
+            and _has_frequencies(language)
+            and zipf_frequency(base, language) >= _COMMON_ZIPF
+        ):
             continue
         out.add(base)
     return frozenset(out)

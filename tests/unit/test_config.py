@@ -32,6 +32,15 @@ class TestDetectorConfig:
         with pytest.raises(ValueError, match="language"):
             DetectorConfig(language="english")
 
+    def test_unsupported_language(self) -> None:
+        """A language with neither lemmas nor frequencies is refused by name."""
+        with pytest.raises(ConfigError, match="'xx' is not supported"):
+            DetectorConfig(language="xx")
+
+    def test_language_without_lemmas_still_works(self) -> None:
+        """Japanese has word frequencies but no simplemma lemmas: it is accepted."""
+        assert DetectorConfig(language="ja").language == "ja"
+
     def test_round_trip_and_unknown_keys(self) -> None:
         """to_dict/from_dict round-trip; unknown keys are named."""
         config = DetectorConfig(paraphrase_threshold=0.55)
