@@ -15,7 +15,6 @@ from rewrite_detect.errors import (
     DocumentNotFoundError,
     InputError,
     RewriteDetectError,
-    SchemaVersionError,
 )
 from rewrite_detect.ingest import load_document
 from rewrite_detect.models import (
@@ -51,7 +50,6 @@ __all__ = [
     "InputError",
     "Label",
     "RewriteDetectError",
-    "SchemaVersionError",
     "Segmentation",
     "Sentence",
     "Skipped",

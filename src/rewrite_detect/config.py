@@ -76,7 +76,16 @@ class DetectorConfig:
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, float) and not 0.0 <= value <= 1.0:
+            expected = type(field.default)
+            numeric = expected in {int, float}
+            if numeric and (
+                isinstance(value, bool)
+                or not isinstance(value, int if expected is int else (int, float))
+            ):
+                wanted = "a whole number" if expected is int else "a number in [0, 1]"
+                msg = f"DetectorConfig.{field.name}={value!r} has the wrong type: use {wanted}"
+                raise ConfigError(msg)
+            if expected is float and not 0.0 <= value <= 1.0:
                 msg = (
                     f"DetectorConfig.{field.name}={value!r} is out of range: use a value in [0, 1]"
                 )

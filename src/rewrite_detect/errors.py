@@ -7,8 +7,7 @@ working for callers that do not know this package::
     RewriteDetectError(Exception)
     ├── InputError(RewriteDetectError, ValueError)      bad document: empty, binary, undecodable
     │   └── DocumentNotFoundError(InputError, FileNotFoundError)
-    ├── ConfigError(RewriteDetectError, ValueError)     bad threshold or option
-    └── SchemaVersionError(RewriteDetectError, ValueError)  a result file from another version
+    └── ConfigError(RewriteDetectError, ValueError)     bad threshold or option
 
 Messages say what was wrong and what to do about it.
 """
@@ -20,7 +19,6 @@ __all__ = [
     "DocumentNotFoundError",
     "InputError",
     "RewriteDetectError",
-    "SchemaVersionError",
 ]
 
 
@@ -38,7 +36,3 @@ class DocumentNotFoundError(InputError, FileNotFoundError):
 
 class ConfigError(RewriteDetectError, ValueError):
     """A configuration value is out of range or inconsistent."""
-
-
-class SchemaVersionError(RewriteDetectError, ValueError):
-    """A serialised result has a schema version this release cannot read."""

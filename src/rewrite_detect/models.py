@@ -302,9 +302,9 @@ class Comparison:
                 "source": [[s.start, s.end] for s in self.skipped_source],
                 "target": [[s.start, s.end] for s in self.skipped_target],
             },
-            "skipped_reasons": {
-                "source": [s.reason for s in self.skipped_source],
-                "target": [s.reason for s in self.skipped_target],
+            "skipped_details": {
+                "source": [s.to_dict() for s in self.skipped_source],
+                "target": [s.to_dict() for s in self.skipped_target],
             },
             "documents": {
                 "source": _meta(self.source),

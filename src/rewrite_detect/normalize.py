@@ -508,7 +508,7 @@ def features(text: str, language: str = "en") -> SentenceFeatures:
     numbers = _numbers(tokens)
     dates = _dates(text, tokens)
     negations = tuple(t for t in tokens if t in _NEGATION_CUES or t.endswith("n't"))
-    quotes = tuple(q.strip() for q in _QUOTED_RE.findall(folded))
+    quotes = tuple(q.strip(" ,.;:") for q in _QUOTED_RE.findall(folded))
     return SentenceFeatures(
         norm=norm,
         tokens=tokens,

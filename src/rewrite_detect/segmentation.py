@@ -37,13 +37,15 @@ _FULL_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?( [A-Z]{2,4})?\.?",
         ),
         ("timestamp", r"(last )?(updated?|published|posted)( on)?:?\s+\w+\.? \d{1,2},? \d{4}\.?"),
-        ("copyright", r"(copyright|©|\(c\))\s.{0,400}"),
+        # "Copyright 2023 …" or "© …", not a sentence about copyright law.
+        ("copyright", r"(copyright\s*)?(©|\(c\)).{0,400}|copyright\s+\d{4}\b.{0,400}"),
         ("copyright", r".{0,200}\ball rights reserved\b.{0,300}"),
         ("copyright", r"this material may not be published.{0,200}"),
         (
             "share/subscribe",
             r"(share( this( article| story)?| on \w+)?|tweet|e-?mail|print|comments?|"
-            r"subscribe\b.{0,80}|sign up\b.{0,80}|follow us\b.{0,60}|click here\b.{0,80}|"
+            r"subscribe( to| now| today| for)\b.{0,80}|"
+            r"sign up( for| to| now| today| here)\b.{0,80}|follow us\b.{0,60}|click here\b.{0,80}|"
             r"read more\b.{0,80}|advertisement|sponsored( content)?|related( articles?| stories)?:?"
             r"|see also\b.{0,60}|listen to (this|the) (article|story)\b.{0,40}|"
             r"(get|sign up for) (our|the) newsletter\b.{0,60}|regular the \w+ posts"
@@ -55,14 +57,23 @@ _FULL_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # Bylines are matched case-sensitively: "By" followed by capitalised names.
 _NAME = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
+_NOT_A_NAME = (
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|The|Then|Now|Early|Late|"
+    r"Last|Next|This|That|Then)\b)"
+)
 _BYLINE_RE = re.compile(
-    rf"(?:By|BY)\s+{_NAME}(?:(?:,| and| &)\s+{_NAME})*(?:,?\s*[|,-]?\s*[\w ]{{0,40}})?"
+    rf"(?:By|BY)\s+{_NOT_A_NAME}{_NAME}(?:(?:,| and| &)\s+{_NOT_A_NAME}{_NAME})*"
+    rf"(?:\s*[,|–—-]\s*{_NAME})?"
 )
 _PREFIX_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("source prefix", re.compile(r"[A-Z][\w.&'’ -]{1,40}?\s+\|\s+(?=\S)")),
     (
         "dateline",
-        re.compile(r"[A-Z][A-Z .,'’-]{2,40}(?:\s*\([A-Za-z .]{1,30}\))?\s*(?:—|–|--|-)\s+(?=\S)"),
+        re.compile(
+            r"[A-Z]{2}[A-Z .'’-]{0,30}(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+){0,2})?"
+            r"(?:\s*\([A-Za-z .]{1,30}\))?(?:\s*(?:—|–|--)|\s+-)\s+(?=\S)"
+        ),
     ),
 )
 # A parenthesised credit inside a paragraph: "(The Washington Post/Blair Guild)", "(AP Photo)".

@@ -17,6 +17,19 @@ class TestDetectorConfig:
         with pytest.raises(ConfigError, match=r"paraphrase_threshold=1.5 is out of range"):
             DetectorConfig(paraphrase_threshold=1.5)
 
+    def test_wrong_types(self) -> None:
+        """Booleans, strings and floats where an int is due are refused by name."""
+        with pytest.raises(ConfigError, match="paraphrase_threshold=True has the wrong type"):
+            DetectorConfig(paraphrase_threshold=True)
+        with pytest.raises(ConfigError, match=r"match_threshold='0\.4' has the wrong type"):
+            DetectorConfig(match_threshold="0.4")  # type: ignore[arg-type]
+        with pytest.raises(
+            ConfigError, match=r"max_group_size=2\.5 has the wrong type: use a whole number"
+        ):
+            DetectorConfig(max_group_size=2.5)  # type: ignore[arg-type]
+        with pytest.raises(ConfigError, match="paraphrase_threshold=2 is out of range"):
+            DetectorConfig(paraphrase_threshold=2)
+
     def test_weights_must_sum_to_one(self) -> None:
         """Blend weights that do not sum to 1 are refused."""
         with pytest.raises(ConfigError, match="must sum to 1"):

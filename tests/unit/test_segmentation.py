@@ -95,6 +95,8 @@ class TestBoilerplate:
             ("Subscribe to our newsletter for more", "share/subscribe"),
             ("Sign up for our morning briefing", "share/subscribe"),
             ("By Jane Doe and John Smith", "byline"),
+            ("By Jane Doe, Staff Writer", "byline"),
+            ("By Jane Doe | Reuters", "byline"),
             ("BY MARIA GARCIA", "byline"),
             ("Advertisement", "share/subscribe"),
             ("* * *", "separator"),
@@ -139,6 +141,29 @@ class TestBoilerplate:
             ("(The Washington Post/Blair Guild)", "photo credit"),
             ("(AP Photo/Jane Doe)", "photo credit"),
         ]
+
+    def test_mixed_case_dateline_is_cut(self) -> None:
+        """'KYIV, Ukraine — ' is a dateline too."""
+        seg = segment("KYIV, Ukraine — Air raid sirens sounded across the capital overnight.")
+        assert seg.sentences[0].text == "Air raid sirens sounded across the capital overnight."
+        assert seg.skipped[0].text == "KYIV, Ukraine —"
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Copyright lawsuits against AI companies rose sharply this year",
+            "Sign up rates for the program fell by a third",
+            "By Tuesday, troops had withdrawn",
+            "By Monday Night The Roads Were Closed",
+            "Subscribers to the service complained about the outage",
+            "Share prices fell sharply on Monday",
+        ],
+    )
+    def test_prose_that_looks_like_furniture_is_kept(self, line: str) -> None:
+        """Headlines that start like furniture lines are article text."""
+        seg = segment(f"{line}\nThe minister resigned on Monday after a long dispute.")
+        assert seg.skipped == ()
+        assert seg.sentences[0].text == line
 
     def test_ordinary_sentences_are_not_boilerplate(self) -> None:
         """Sentences that mention sharing, copyright or updates in prose are kept."""
