@@ -3,12 +3,14 @@
 The aligner scores every source sentence against every target sentence at once, then matches
 them greedily, best pair first, so order does not matter (content farms move paragraphs):
 
-1. **Cheap matrix, all cells.** Rarity-weighted Dice overlap of content-word lemmas, built
-   with numpy from the postings of shared lemmas (no Python work per cell), and
-   ``rapidfuzz.process.cdist(fuzz.ratio)`` over the normalised strings.
+1. **Cheap matrix, all cells at once.** Rarity-weighted Dice overlap of content-word lemmas
+   for every (source, target) cell, built with numpy from the postings of shared lemmas (no
+   Python work per cell).
 2. **Exact scores, few cells.** The best ``candidates_per_sentence`` cells of each row and
-   each column also get ``fuzz.token_set_ratio`` over content lemmas; the blend of the three is
-   the pair's similarity.
+   each column get ``fuzz.ratio`` over the normalised strings and ``fuzz.token_set_ratio``
+   over content lemmas, pairwise in C (``rapidfuzz.process.cpdist``); the blend of the three
+   is the pair's similarity. A full ``cdist`` of either scorer over two 1,000-sentence
+   documents costs more than the whole compare may (``benchmarks/bench_compare.py``).
 3. **Matching.** Cells are taken in descending similarity; a cell below ``match_threshold`` or
    whose sentences are taken is skipped, so a sentence with no counterpart stays unmatched.
 4. **Splits and merges.** A matched pair absorbs an adjacent unmatched sentence whose content
@@ -19,7 +21,7 @@ them greedily, best pair first, so order does not matter (content farms move par
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,15 +59,11 @@ def _blend(content: float, token: float, char: float, config: DetectorConfig) ->
     return config.weight_content * content + config.weight_token * token + config.weight_char * char
 
 
-def _weight_sum(lemmas: frozenset[str], language: str) -> float:
-    return sum(word_weight(lemma, language) for lemma in lemmas)
-
-
 def _dice(a: SentenceFeatures, b: SentenceFeatures, language: str) -> float:
-    total = _weight_sum(a.lemmas, language) + _weight_sum(b.lemmas, language)
+    total = a.weight + b.weight
     if total == 0:
         return 0.0
-    return 2.0 * _weight_sum(a.lemmas & b.lemmas, language) / total
+    return 2.0 * sum(word_weight(lemma, language) for lemma in a.lemmas & b.lemmas) / total
 
 
 def _intersections(
@@ -83,7 +81,7 @@ def _intersections(
     )
     t_sents = np.repeat(np.arange(m), [len(f.lemmas) for f in target])
     s_pairs = [(vocab[lem], i) for i, f in enumerate(source) for lem in f.lemmas if lem in vocab]
-    source_w = np.array([_weight_sum(f.lemmas, language) for f in source], dtype=np.float64)
+    source_w = np.array([f.weight for f in source], dtype=np.float64)
     target_w = (
         np.zeros(m)
         if not len(t_terms)
@@ -133,38 +131,25 @@ def align_features(
     inter, source_w, target_w = _intersections(source, target, config.language)
     denom = source_w[:, None] + target_w[None, :]
     content = np.divide(2.0 * inter, denom, out=np.zeros_like(inter), where=denom > 0)
-    char = (
-        process.cdist(
-            [f.norm for f in source],
-            [f.norm for f in target],
-            scorer=fuzz.ratio,
-            dtype=np.float32,
-            workers=-1,
-        ).astype(np.float64)
-        / 100.0
+    rows, cols = _shortlist(content, config.candidates_per_sentence)
+    # Exact scorers on the shortlisted cells only, pairwise in C (cpdist), all cores.
+    char = _pairwise([source[i].norm for i in rows], [target[j].norm for j in cols], fuzz.ratio)
+    token = _pairwise(
+        [source[i].lemma_text for i in rows],
+        [target[j].lemma_text for j in cols],
+        fuzz.token_set_ratio,
     )
-    wc, wch = config.weight_content, config.weight_char
-    cheap = (wc * content + wch * char) / (wc + wch)
-    cells = _shortlist(cheap, content, config.candidates_per_sentence)
-
-    scored: list[tuple[float, int, int, float, float, float]] = []
-    for i, j in cells:
-        token = (
-            fuzz.token_set_ratio(source[i].lemma_text, target[j].lemma_text) / 100.0
-            if source[i].lemmas and target[j].lemmas
-            else 0.0
-        )
-        c, ch = float(content[i, j]), float(char[i, j])
-        blend = _blend(c, token, ch, config)
-        if blend >= config.match_threshold:
-            scored.append((blend, i, j, c, token, ch))
-    # Ties are broken by position so that the result never depends on input order of cells.
-    scored.sort(key=lambda cell: (-cell[0], cell[1], cell[2]))
+    cont = content[rows, cols]
+    blend = config.weight_content * cont + config.weight_token * token + config.weight_char * char
+    keep = blend >= config.match_threshold
+    rows, cols, blend = rows[keep], cols[keep], blend[keep]
+    # Best first; ties broken by position so the result never depends on the order of cells.
+    order = np.lexsort((cols, rows, -blend))
 
     source_taken: set[int] = set()
     target_taken: set[int] = set()
     groups: list[tuple[list[int], list[int]]] = []
-    for _, i, j, *_ in scored:
+    for i, j in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
         if i in source_taken or j in target_taken:
             continue
         source_taken.add(i)
@@ -183,36 +168,46 @@ def align_features(
 
     out = []
     for src, tgt in groups:
-        fa = _joined(source, src)
-        fb = _joined(target, tgt)
-        blend, c, token, ch = pair_similarity(fa, fb, config)
-        out.append(Alignment(tuple(src), tuple(tgt), blend, c, token, ch))
+        fa = _joined(source, src, config.language)
+        fb = _joined(target, tgt, config.language)
+        sim, c, tok, ch = pair_similarity(fa, fb, config)
+        out.append(Alignment(tuple(src), tuple(tgt), sim, c, tok, ch))
     out.sort(key=lambda al: (al.source[0], al.target[0]))
     return out
 
 
-def _shortlist(cheap: np.ndarray, content: np.ndarray, k: int) -> list[tuple[int, int]]:
-    """Best ``k`` cells of every row and every column that share at least one content word."""
-    n, m = cheap.shape
-    picked: set[tuple[int, int]] = set()
+def _shortlist(content: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best ``k`` cells of every row and every column that share at least one content word.
+
+    Returns the cells as two index arrays (rows, columns) in row-major order.
+    """
+    n, m = content.shape
+    mask = np.zeros((n, m), dtype=bool)
     kr = min(k, m)
-    rows = np.argpartition(-cheap, kr - 1, axis=1)[:, :kr]
-    for i in range(n):
-        picked.update((i, int(j)) for j in rows[i] if content[i, j] > 0)
+    best_in_row = np.argpartition(-content, kr - 1, axis=1)[:, :kr]
+    mask[np.arange(n)[:, None], best_in_row] = True
     kc = min(k, n)
-    cols = np.argpartition(-cheap, kc - 1, axis=0)[:kc, :]
-    for j in range(m):
-        picked.update((int(i), j) for i in cols[:, j] if content[i, j] > 0)
-    return sorted(picked)
+    best_in_col = np.argpartition(-content, kc - 1, axis=0)[:kc, :]
+    mask[best_in_col, np.arange(m)[None, :]] = True
+    mask &= content > 0
+    rows, cols = np.nonzero(mask)
+    return rows, cols
 
 
-def _joined(feats: Sequence[SentenceFeatures], idx: list[int]) -> SentenceFeatures:
+def _pairwise(a: list[str], b: list[str], scorer: Callable[..., float]) -> np.ndarray:
+    if not a:
+        return np.zeros(0)
+    scores = process.cpdist(a, b, scorer=scorer, dtype=np.float32, workers=-1)
+    return np.asarray(scores, dtype=np.float64) / 100.0
+
+
+def _joined(feats: Sequence[SentenceFeatures], idx: list[int], language: str) -> SentenceFeatures:
     if len(idx) == 1:
         return feats[idx[0]]
-    return _join_features([feats[i] for i in idx])
+    return _join_features([feats[i] for i in idx], language)
 
 
-def _join_features(parts: Sequence[SentenceFeatures]) -> SentenceFeatures:
+def _join_features(parts: Sequence[SentenceFeatures], language: str) -> SentenceFeatures:
     lemmas = frozenset().union(*(p.lemmas for p in parts))
     return SentenceFeatures(
         norm=" ".join(p.norm for p in parts),
@@ -224,6 +219,7 @@ def _join_features(parts: Sequence[SentenceFeatures]) -> SentenceFeatures:
         names=frozenset().union(*(p.names for p in parts)),
         negations=tuple(x for p in parts for x in p.negations),
         quotes=tuple(x for p in parts for x in p.quotes),
+        weight=sum(word_weight(lemma, language) for lemma in lemmas),
     )
 
 
@@ -248,7 +244,11 @@ class _Grouper:
         self.target_taken = {j for _, tgt in groups for j in tgt}
 
     def score(self, src: list[int], tgt: list[int]) -> float:
-        return pair_similarity(_joined(self.source, src), _joined(self.target, tgt), self.config)[0]
+        return pair_similarity(
+            _joined(self.source, src, self.config.language),
+            _joined(self.target, tgt, self.config.language),
+            self.config,
+        )[0]
 
     def grow(self) -> None:
         """Let each matched pair absorb adjacent unmatched sentences while its score rises."""

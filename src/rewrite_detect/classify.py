@@ -29,6 +29,8 @@ _QUOTE_RELATED = 50.0
 
 def _substitution(a: Sequence[str], b: Sequence[str]) -> Change | None:
     """Items present only on each side, when both sides have some (a substitution)."""
+    if not a or not b or sorted(a) == sorted(b):
+        return None
     only_a = Counter(a) - Counter(b)
     only_b = Counter(b) - Counter(a)
     if only_a and only_b:

@@ -55,6 +55,7 @@ _INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206
 _ACRONYM_RE = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
 _PUNCT_RE = re.compile(r"[^\w\s]+")
+_POSSESSIVE_RE = re.compile(r"'s\b")
 _SPACE_RE = re.compile(r"\s+")
 _QUOTED_RE = re.compile(r'"([^"]{3,})"')
 
@@ -363,21 +364,24 @@ _COMMON_ZIPF = 5.3
 _SCALES = {"hundred", "thousand", "million", "billion", "trillion"}
 
 
+def _clean(text: str) -> str:
+    """NFKC, no invisible characters, acronyms without dots; case and quotes untouched."""
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    return _ACRONYM_RE.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
 def fold(text: str) -> str:
     """Return ``text`` in a canonical form: NFKC, case-folded, quotes and dashes unified.
 
     Zero-width and bidi control characters are removed and acronyms lose their dots
     (``U.S.`` → ``us``). The result is idempotent: ``fold(fold(t)) == fold(t)``.
     """
-    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
-    text = _ACRONYM_RE.sub(lambda m: m.group(0).replace(".", ""), text)
-    return text.translate(_QUOTE_FOLD).casefold()
+    return _clean(text).translate(_QUOTE_FOLD).casefold()
 
 
 def normalize_for_match(text: str) -> str:
     """Return the string compared character by character: folded, no punctuation, one space."""
-    folded = fold(text)
-    folded = re.sub(r"'s\b", "", folded)
+    folded = _POSSESSIVE_RE.sub("", fold(text))
     return _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", folded)).strip()
 
 
@@ -394,6 +398,8 @@ class SentenceFeatures:
     names: frozenset[str]
     negations: tuple[str, ...]
     quotes: tuple[str, ...]
+    weight: float
+    """Sum of the rarity weights of ``lemmas``."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -423,11 +429,16 @@ def _lemma(token: str, language: str) -> str:
 
 
 @functools.lru_cache(maxsize=200_000)
+def _zipf(word: str, language: str) -> float:
+    return float(zipf_frequency(word, language)) if _has_frequencies(language) else 0.0
+
+
+@functools.lru_cache(maxsize=200_000)
 def word_weight(lemma: str, language: str) -> float:
     """Rarity weight of a lemma: 1 for very common words up to 8 for unseen ones (names)."""
     if lemma[0].isdigit() or not _has_frequencies(language):
         return 4.0
-    zipf = zipf_frequency(lemma, language)
+    zipf = _zipf(lemma, language)
     return float(min(8.0, max(1.0, 8.0 - zipf)))
 
 
@@ -495,9 +506,11 @@ def _fmt_number(value: float) -> str:
 
 def features(text: str, language: str = "en") -> SentenceFeatures:
     """Compute the :class:`SentenceFeatures` of one sentence's raw text."""
-    folded = fold(text)
-    norm = _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", re.sub(r"'s\b", "", folded))).strip()
-    raw_tokens = tuple(_TOKEN_RE.findall(re.sub(r"'s\b", "", folded)))
+    clean = _clean(text)
+    folded = clean.translate(_QUOTE_FOLD).casefold()
+    unpossessed = _POSSESSIVE_RE.sub("", folded)
+    norm = _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", unpossessed)).strip()
+    raw_tokens = tuple(_TOKEN_RE.findall(unpossessed))
     # Hyphenated number words ("thirty-five") are split so that the number reader sees them.
     tokens = tuple(part for tok in raw_tokens for part in tok.split("-") if part)
     stop = _stopwords(language)
@@ -516,7 +529,8 @@ def features(text: str, language: str = "en") -> SentenceFeatures:
         lemma_text=" ".join(sorted(lemma_set)),
         numbers=tuple(numbers),
         dates=dates,
-        names=_names(text, language),
+        names=_names(clean, language),
+        weight=sum(word_weight(lemma, language) for lemma in lemma_set),
         negations=negations,
         quotes=quotes,
     )
@@ -525,10 +539,8 @@ def features(text: str, language: str = "en") -> SentenceFeatures:
 _CAP_WORD_RE = re.compile(r"(?<![\w'’])([^\W\d_][\w'’.-]*)")
 
 
-def _names(text: str, language: str) -> frozenset[str]:
+def _names(clean: str, language: str) -> frozenset[str]:
     """Capitalised words that are not function words, dates or a common sentence-initial word."""
-    clean = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
-    clean = _ACRONYM_RE.sub(lambda m: m.group(0).replace(".", ""), clean)
     out = set()
     stop = _stopwords(language)
     for number, match in enumerate(_CAP_WORD_RE.finditer(clean)):
@@ -539,11 +551,7 @@ def _names(text: str, language: str) -> frozenset[str]:
         if base in stop or base in _MONTHS or base in _WEEKDAYS or base in _UNITS:
             continue
         # A capitalised first word is usually just the start of the sentence ("However").
-        if (
-            number == 0
-            and _has_frequencies(language)
-            and zipf_frequency(base, language) >= _COMMON_ZIPF
-        ):
+        if number == 0 and _zipf(base, language) >= _COMMON_ZIPF:
             continue
         out.add(base)
     return frozenset(out)

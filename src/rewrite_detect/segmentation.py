@@ -84,6 +84,8 @@ _CREDIT_RE = re.compile(
 _TERMINAL = frozenset(".!?:;\"”’')]…")
 _BULLET_RE = re.compile(r"(?:[-*•·▪◦‣–—]|\d{1,3}[.)])\s+")
 _MAX_QUOTE_MERGES = 4
+# A unit without end punctuation followed by a space holds one sentence at most.
+_POSSIBLE_END_RE = re.compile(r"[.!?…。！？][\"”’')\]]*\s")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -241,9 +243,7 @@ def _sentences_in(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     unit = text[start:end]
     # blingfire reads one line; a soft line break inside a unit is a space to it.
     flat = re.sub(r"[\n\r\u2028\u2029]", " ", unit)
-    _, offsets = blingfire.text_to_sentences_and_offsets(flat)
-    spans = [(a, b) for a, b in offsets if b > a] or [(0, len(flat))]
-    spans = _repair(flat, spans)
+    spans = _repair(flat, _boundaries(flat))
     for a, b in spans:
         lo, hi = a, b
         while lo < hi and flat[lo].isspace():
@@ -252,6 +252,26 @@ def _sentences_in(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             hi -= 1
         if lo < hi:
             yield start + lo, start + hi
+
+
+def _boundaries(flat: str) -> list[tuple[int, int]]:
+    """Sentence spans of one unit (a line of text with no line breaks)."""
+    if not _POSSIBLE_END_RE.search(flat):
+        return [(0, len(flat))]
+    # blingfire's offsets come from a Python loop over every token; its plain sentence
+    # splitter is C throughout. Each sentence is found again in the text, in order.
+    spans = []
+    pos = 0
+    for sentence in blingfire.text_to_sentences(flat).split("\n"):
+        if not sentence:
+            continue
+        found = flat.find(sentence, pos)
+        if found < 0:  # blingfire changed the characters: fall back to its own offsets
+            _, offsets = blingfire.text_to_sentences_and_offsets(flat)
+            return [(a, b) for a, b in offsets if b > a] or [(0, len(flat))]
+        spans.append((found, found + len(sentence)))
+        pos = found + len(sentence)
+    return spans or [(0, len(flat))]
 
 
 def _repair(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
