@@ -49,9 +49,12 @@ def pair_similarity(
     a: SentenceFeatures, b: SentenceFeatures, config: DetectorConfig
 ) -> tuple[float, float, float, float]:
     """Return ``(blend, content, token, char)`` similarities of two sentences, each in [0, 1]."""
+    char = fuzz.ratio(a.norm, b.norm) / 100.0
+    if a.weight == 0 and b.weight == 0:
+        # Only function words on both sides: the characters are all there is to compare.
+        return char, char, char, char
     content = _dice(a, b, config.language)
     token = fuzz.token_set_ratio(a.lemma_text, b.lemma_text) / 100.0 if a.lemmas else 0.0
-    char = fuzz.ratio(a.norm, b.norm) / 100.0
     return _blend(content, token, char, config), content, token, char
 
 
@@ -132,6 +135,7 @@ def align_features(
     denom = source_w[:, None] + target_w[None, :]
     content = np.divide(2.0 * inter, denom, out=np.zeros_like(inter), where=denom > 0)
     rows, cols = _shortlist(content, config.candidates_per_sentence)
+    rows, cols = _with_contentless_copies(source, target, rows, cols)
     # Exact scorers on the shortlisted cells only, pairwise in C (cpdist), all cores.
     char = _pairwise([source[i].norm for i in rows], [target[j].norm for j in cols], fuzz.ratio)
     token = _pairwise(
@@ -140,6 +144,9 @@ def align_features(
         fuzz.token_set_ratio,
     )
     cont = content[rows, cols]
+    contentless = (source_w[rows] == 0) & (target_w[cols] == 0)
+    cont = np.where(contentless, char, cont)
+    token = np.where(contentless, char, token)
     blend = config.weight_content * cont + config.weight_token * token + config.weight_char * char
     keep = blend >= config.match_threshold
     rows, cols, blend = rows[keep], cols[keep], blend[keep]
@@ -192,6 +199,32 @@ def _shortlist(content: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     mask &= content > 0
     rows, cols = np.nonzero(mask)
     return rows, cols
+
+
+def _with_contentless_copies(
+    source: Sequence[SentenceFeatures],
+    target: Sequence[SentenceFeatures],
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add cells for identical sentences made only of function words ("He said so.").
+
+    They share no content word, so the overlap matrix never proposes them.
+    """
+    by_text: dict[str, list[int]] = {}
+    for j, feats in enumerate(target):
+        if feats.weight == 0 and feats.norm:
+            by_text.setdefault(feats.norm, []).append(j)
+    extra = [
+        (i, j)
+        for i, feats in enumerate(source)
+        if feats.weight == 0 and feats.norm
+        for j in by_text.get(feats.norm, ())
+    ]
+    if not extra:
+        return rows, cols
+    extra_rows, extra_cols = (np.array(col, dtype=rows.dtype) for col in zip(*extra, strict=True))
+    return np.concatenate((rows, extra_rows)), np.concatenate((cols, extra_cols))
 
 
 def _pairwise(a: list[str], b: list[str], scorer: Callable[..., float]) -> np.ndarray:

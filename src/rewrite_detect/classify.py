@@ -1,10 +1,11 @@
 """Classification: a label with evidence for each aligned pair, and a verdict for the document.
 
 The rule order is the point of this module: **facts first, similarity second**. A pair whose
-numbers or dates were substituted is ``divergent`` however similar its strings are; a
-near-identical pair with a changed name, a flipped negation or an edited quotation is
-``divergent`` too (copied, then a fact was changed). Only then does similarity decide between
-``verbatim``, ``paraphrase`` and ``divergent``.
+numbers, dates or names were substituted, whose negation flipped, or whose quotation had a few
+words edited inside the quote marks is ``divergent`` however similar its strings are (copied,
+then a fact was changed). Only then does similarity decide between ``verbatim``,
+``paraphrase`` and ``divergent``. A quotation rewritten throughout is evidence of a
+paraphrase (``reworded_quotes``), not of a changed fact.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ __all__ = ["decide_label", "document_verdict", "gather_evidence"]
 
 _MAX_SWAPS = 20
 _MAX_SWAP_LEN = 4
-_QUOTE_SAME = 95.0
+_QUOTE_EDIT_WORDS = 3
+_NAME_SWAP_LEN = 3
+_NAME_CONTEXT = 2
 _QUOTE_RELATED = 50.0
 
 
@@ -46,32 +49,80 @@ def _negation(a: SentenceFeatures, b: SentenceFeatures) -> Change | None:
     return None
 
 
-def _altered_quotes(a: SentenceFeatures, b: SentenceFeatures) -> Change | None:
-    """Quotations on both sides that are clearly the same quote but not the same words."""
-    changed_a: list[str] = []
-    changed_b: list[str] = []
+def _quote_changes(a: SentenceFeatures, b: SentenceFeatures) -> tuple[Change | None, Change | None]:
+    """Split the target's quotations that differ from their source quotation in two kinds.
+
+    *Altered*: a few words edited inside the quote marks (at most ``_QUOTE_EDIT_WORDS`` and at
+    most a quarter of the quote) — the words were copied and then changed. *Reworded*: the
+    quote was rewritten throughout. A quote that only lost words at its ends was trimmed, and
+    is neither.
+    """
+    altered: tuple[list[str], list[str]] = ([], [])
+    reworded: tuple[list[str], list[str]] = ([], [])
     for qb in b.quotes:
         best = max(a.quotes, key=lambda qa: fuzz.ratio(qa, qb), default=None)
-        if best is None:
+        if best is None or fuzz.ratio(best, qb) < _QUOTE_RELATED:
             continue
-        score = fuzz.ratio(normalize_for_match(best), normalize_for_match(qb))
-        if _QUOTE_RELATED <= score < _QUOTE_SAME:
-            changed_a.append(best)
-            changed_b.append(qb)
-    if changed_b:
-        return Change(source=tuple(changed_a), target=tuple(changed_b))
-    return None
+        words_a = normalize_for_match(best).split()
+        words_b = normalize_for_match(qb).split()
+        matcher = difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False)
+        edited = sum(
+            max(i2 - i1, j2 - j1)
+            for op, i1, i2, j1, j2 in matcher.get_opcodes()
+            if op in {"replace", "insert"}
+            or (op == "delete" and i1 > 0 and i2 < len(words_a))  # cut from the middle
+        )
+        if edited == 0:
+            continue
+        small = edited <= _QUOTE_EDIT_WORDS and edited <= len(words_a) / 4
+        kind = altered if small else reworded
+        kind[0].append(best)
+        kind[1].append(qb)
+    return (
+        Change(source=tuple(altered[0]), target=tuple(altered[1])) if altered[1] else None,
+        Change(source=tuple(reworded[0]), target=tuple(reworded[1])) if reworded[1] else None,
+    )
 
 
-def _swaps(a: SentenceFeatures, b: SentenceFeatures) -> tuple[tuple[str, str], ...]:
+def _diff(
+    a: SentenceFeatures, b: SentenceFeatures
+) -> tuple[tuple[tuple[str, str], ...], Change | None]:
+    """Word substitutions of a word-level diff, and the proper names among them."""
     matcher = difflib.SequenceMatcher(a=a.tokens, b=b.tokens, autojunk=False)
-    out = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "replace" and i2 - i1 <= _MAX_SWAP_LEN and j2 - j1 <= _MAX_SWAP_LEN:
-            out.append((" ".join(a.tokens[i1:i2]), " ".join(b.tokens[j1:j2])))
-            if len(out) == _MAX_SWAPS:
-                break
-    return tuple(out)
+    swaps: list[tuple[str, str]] = []
+    names_a: list[str] = []
+    names_b: list[str] = []
+    opcodes = matcher.get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op != "replace":
+            continue
+        chunk_a, chunk_b = a.tokens[i1:i2], b.tokens[j1:j2]
+        if len(swaps) < _MAX_SWAPS and len(chunk_a) <= _MAX_SWAP_LEN >= len(chunk_b):
+            swaps.append((" ".join(chunk_a), " ".join(chunk_b)))
+        # A name replaced in place by another name: "met in Frankfurt on" -> "met in Brussels
+        # on". The words around it must be the same (or the sentence ends), so that reworded
+        # context ("part of Russia's gold" -> "a portion of Moscow's gold") is not a new fact.
+        if not (_kept_context(opcodes, k) and len(chunk_a) <= _NAME_SWAP_LEN >= len(chunk_b)):
+            continue
+        gone = [t for t in chunk_a if t in a.names and t not in b.names]
+        new = [t for t in chunk_b if t in b.names and t not in a.names]
+        if gone and new:
+            names_a.extend(gone)
+            names_b.extend(new)
+    names = Change(source=tuple(names_a), target=tuple(names_b)) if names_b else None
+    return tuple(swaps), names
+
+
+def _kept_context(opcodes: Sequence[tuple[str, int, int, int, int]], k: int) -> bool:
+    """Tell whether opcode ``k`` sits between unchanged runs of words (or a sentence edge)."""
+
+    def kept(index: int) -> bool:
+        if index < 0 or index >= len(opcodes):
+            return True
+        op, i1, i2, _, _ = opcodes[index]
+        return op == "equal" and i2 - i1 >= _NAME_CONTEXT
+
+    return kept(k - 1) and kept(k + 1)
 
 
 def gather_evidence(
@@ -84,6 +135,8 @@ def gather_evidence(
     char: float,
 ) -> Evidence:
     """Collect scores and fact differences of an aligned pair (no label decision yet)."""
+    swaps, names = _diff(a, b) if char < 1.0 else ((), None)
+    altered, reworded = _quote_changes(a, b)
     return Evidence(
         similarity=similarity,
         content_overlap=content,
@@ -91,45 +144,43 @@ def gather_evidence(
         char_similarity=char,
         numbers=_substitution(a.numbers, b.numbers),
         dates=_substitution(a.dates, b.dates),
-        names=_substitution(sorted(a.names), sorted(b.names)),
+        names=names,
         negation=_negation(a, b),
-        quotes=_altered_quotes(a, b),
-        swapped_words=_swaps(a, b) if char < 1.0 else (),
+        quotes=altered,
+        reworded_quotes=reworded,
+        swapped_words=swaps,
     )
 
 
 def decide_label(evidence: Evidence, config: DetectorConfig) -> tuple[Label, tuple[str, ...]]:
     """Return the label of a pair and the reasons behind it, from its evidence alone.
 
-    Monotone in similarity: with the same fact changes, raising any similarity never lowers
-    the label's rank (divergent < paraphrase < verbatim).
+    Any changed fact — a substituted number, date or name, a flipped negation, words edited
+    inside a quotation — makes the pair ``divergent``, however similar its strings are.
+    Otherwise similarity decides. Monotone in similarity: with the same evidence of changed
+    facts, raising any similarity never lowers the label's rank.
     """
-    near_identical = evidence.char_similarity >= config.near_identical_char_similarity
-    reasons: list[str] = []
-    if evidence.numbers is not None:
-        reasons.append(_describe("numbers changed", evidence.numbers))
-    if evidence.dates is not None:
-        reasons.append(_describe("dates changed", evidence.dates))
+    reasons = [
+        _describe(kind, change)
+        for kind, change in (
+            ("numbers changed", evidence.numbers),
+            ("dates changed", evidence.dates),
+            ("names changed", evidence.names),
+            ("negation changed", evidence.negation),
+            ("quotation altered", evidence.quotes),
+        )
+        if change is not None
+    ]
     if reasons:
         return Label.DIVERGENT, tuple(reasons)
-    if near_identical or evidence.similarity >= config.paraphrase_threshold:
-        for kind, change in (
-            ("negation changed", evidence.negation),
-            ("names changed", evidence.names if near_identical else None),
-            ("quotation altered", evidence.quotes if near_identical else None),
-        ):
-            if change is not None:
-                reasons.append(_describe(kind, change))
-        if reasons:
-            return Label.DIVERGENT, tuple(reasons)
     if evidence.char_similarity >= config.verbatim_char_similarity:
         return Label.VERBATIM, (
             f"same words (character similarity {evidence.char_similarity:.2f})",
         )
     if evidence.similarity >= config.paraphrase_threshold:
         notes = [f"reworded (similarity {evidence.similarity:.2f})"]
-        if evidence.quotes is not None:
-            notes.append(_describe("quotation reworded", evidence.quotes))
+        if evidence.reworded_quotes is not None:
+            notes.append(_describe("quotation reworded", evidence.reworded_quotes))
         return Label.PARAPHRASE, tuple(notes)
     return Label.DIVERGENT, (
         f"same topic, different content (similarity {evidence.similarity:.2f} < "

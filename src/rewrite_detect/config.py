@@ -36,10 +36,8 @@ class DetectorConfig:
         the pair shares the topic but not the proposition and is ``divergent``.
     verbatim_char_similarity : float
         Normalised character similarity (case, punctuation, quote style folded) at or above
-        which a pair is a verbatim copy, unless a fact changed.
-    near_identical_char_similarity : float
-        At or above this character similarity a changed name, negation or quotation turns the
-        pair ``divergent``: the sentence was copied and then a fact was edited.
+        which a pair is a verbatim copy, unless a fact changed (a changed fact always makes a
+        pair ``divergent``).
     candidates_per_sentence : int
         How many best cells per row and per column of the cheap score matrix get the exact
         (slower) scorers.
@@ -65,7 +63,6 @@ class DetectorConfig:
     match_threshold: float = 0.42
     paraphrase_threshold: float = 0.5
     verbatim_char_similarity: float = 0.95
-    near_identical_char_similarity: float = 0.8
     candidates_per_sentence: int = 4
     group_containment: float = 0.6
     max_group_size: int = 3
@@ -101,12 +98,6 @@ class DetectorConfig:
             msg = (
                 f"DetectorConfig.match_threshold={self.match_threshold} is above "
                 f"paraphrase_threshold={self.paraphrase_threshold}: lower match_threshold"
-            )
-            raise ConfigError(msg)
-        if self.near_identical_char_similarity > self.verbatim_char_similarity:
-            msg = (
-                "DetectorConfig.near_identical_char_similarity must not exceed "
-                "verbatim_char_similarity"
             )
             raise ConfigError(msg)
         if self.candidates_per_sentence < 1:

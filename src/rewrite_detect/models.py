@@ -168,8 +168,11 @@ class Evidence:
     char_similarity : float
         ``ratio`` over the normalised strings, in ``[0, 1]``.
     numbers, names, dates, negation, quotes : Change or None
-        What differs, when it does: numbers and dates substituted, proper names substituted,
-        negation cues present on one side only, quoted words changed inside quote marks.
+        Changed facts, when there are any: numbers and dates substituted, a proper name
+        replaced in place by another, negation cues whose count differs in parity, and
+        quotations with a few words edited inside the quote marks.
+    reworded_quotes : Change or None
+        Quotations rewritten throughout (not a changed fact on its own).
     swapped_words : tuple of (str, str)
         Word substitutions found by a word-level diff (source words, target words).
     reasons : tuple of str
@@ -185,6 +188,7 @@ class Evidence:
     dates: Change | None = None
     negation: Change | None = None
     quotes: Change | None = None
+    reworded_quotes: Change | None = None
     swapped_words: tuple[tuple[str, str], ...] = ()
     reasons: tuple[str, ...] = ()
 
@@ -202,7 +206,7 @@ class Evidence:
             "token_similarity": round(self.token_similarity, 4),
             "char_similarity": round(self.char_similarity, 4),
         }
-        for kind in ("numbers", "dates", "names", "negation", "quotes"):
+        for kind in ("numbers", "dates", "names", "negation", "quotes", "reworded_quotes"):
             change: Change | None = getattr(self, kind)
             if change is not None:
                 out[kind] = change.to_dict()

@@ -366,7 +366,8 @@ _SCALES = {"hundred", "thousand", "million", "billion", "trillion"}
 
 def _clean(text: str) -> str:
     """NFKC, no invisible characters, acronyms without dots; case and quotes untouched."""
-    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    # Invisible characters go first: removing one can join a letter to a combining mark.
+    text = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text))
     return _ACRONYM_RE.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
@@ -376,7 +377,8 @@ def fold(text: str) -> str:
     Zero-width and bidi control characters are removed and acronyms lose their dots
     (``U.S.`` → ``us``). The result is idempotent: ``fold(fold(t)) == fold(t)``.
     """
-    return _clean(text).translate(_QUOTE_FOLD).casefold()
+    # Case folding can leave a decomposed sequence behind; NFKC again makes the result stable.
+    return unicodedata.normalize("NFKC", _clean(text).translate(_QUOTE_FOLD).casefold())
 
 
 def normalize_for_match(text: str) -> str:

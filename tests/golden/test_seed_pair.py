@@ -61,9 +61,11 @@ class TestSeedPair:
     def test_reworded_quotations_carry_quote_evidence(self, result: Comparison) -> None:
         """Sullivan's quotation was reworded inside the quote marks: the evidence says so."""
         pair = _pair_with(result, "We are communicating directly")
-        assert pair.evidence.quotes is not None
-        assert "communicating" in pair.evidence.quotes.source[0]
-        assert "speaking" in pair.evidence.quotes.target[0]
+        assert pair.evidence.reworded_quotes is not None
+        assert "communicating" in pair.evidence.reworded_quotes.source[0]
+        assert "speaking" in pair.evidence.reworded_quotes.target[0]
+        # Rewritten throughout, not a few words edited: not an altered (changed) quotation.
+        assert pair.evidence.quotes is None
 
     def test_sullivan_meeting_has_a_changed_day(self, result: Comparison) -> None:
         """Source: he warned China on Sunday; target: he meets Yang Jiechi on Monday."""

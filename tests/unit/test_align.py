@@ -70,6 +70,11 @@ class TestAlign:
         assert len(result.pairs) == 4
         assert [result.target.text[a:b] for a, b in result.unmatched_target] == [target[-1]]
 
+    def test_sentences_without_content_words_align_when_identical(self) -> None:
+        """'He was there.' has no content word but is still found as a copy of itself."""
+        result = compare("He was there. It is so.", "He was there. It is so.")
+        assert [p.label.value for p in result.pairs] == ["verbatim", "verbatim"]
+
     def test_empty_sides(self) -> None:
         """No sentences on a side means no alignments."""
         assert align_features([], _feats(SOURCE), CONFIG) == []

@@ -66,6 +66,28 @@ class TestPairLabels:
         assert pair.evidence.negation is not None
         assert pair.evidence.negation.target == ("not",)
 
+    def test_reworded_quotation_is_evidence_not_a_changed_fact(self) -> None:
+        """A quote rewritten throughout is recorded, and the pair stays a paraphrase."""
+        a = (
+            '"We see what pressure is being exerted by Western countries on China in order to '
+            'limit mutual trade," Siluanov said during his interview.'
+        )
+        b = (
+            '"We also see what pressure Western countries are putting on China in order to limit '
+            'mutual trade," Siluanov said.'
+        )
+        pair = _only_pair(compare(a, b))
+        assert pair.label is Label.PARAPHRASE
+        assert pair.evidence.quotes is None
+        assert pair.evidence.reworded_quotes is not None
+
+    def test_trimmed_quotation_is_not_altered(self) -> None:
+        """A quote that only lost words at its end was trimmed, not altered."""
+        a = '"We will not allow that to go forward, anywhere in the world," he added on Sunday.'
+        b = '"We will not allow that to go forward," he added on Sunday.'
+        pair = _only_pair(compare(a, b))
+        assert pair.evidence.quotes is None
+
     def test_altered_quotation_is_divergent(self) -> None:
         """Words changed inside the quote marks of a copied sentence: divergent."""
         a = '"We are communicating directly and privately with Beijing," Sullivan told CNN.'
@@ -102,15 +124,27 @@ class TestDecideLabel:
         ev = _evidence(1.0, 1.0, numbers=Change(source=("1",), target=("2",)))
         assert decide_label(ev, DetectorConfig())[0] is Label.DIVERGENT
 
-    def test_names_only_matter_for_near_identical_pairs(self) -> None:
-        """A reworded sentence naming another source ('the Post' vs 'Reuters') stays paraphrase."""
-        names = Change(source=("post",), target=("reuters",))
-        assert decide_label(_evidence(0.7, 0.6, names=names), DetectorConfig())[0] is (
-            Label.PARAPHRASE
+    def test_changed_name_is_divergent_at_any_similarity(self) -> None:
+        """A name replaced in place is a changed fact whatever the similarity (monotone)."""
+        names = Change(source=("frankfurt",), target=("brussels",))
+        for sim in (0.3, 0.7, 0.99):
+            assert decide_label(_evidence(sim, sim, names=names), DetectorConfig())[0] is (
+                Label.DIVERGENT
+            )
+
+    def test_name_in_reworded_context_is_not_a_changed_fact(self) -> None:
+        """'according to the Post'/'According to Reuters', 'Russia's'/'Moscow's' in a rewording."""
+        a = (
+            "In a televised interview on Sunday, Finance Minister Anton Siluanov said that part "
+            "of Russia's gold reserves are in Chinese currency, according to the Post."
         )
-        assert decide_label(_evidence(0.9, 0.9, names=names), DetectorConfig())[0] is (
-            Label.DIVERGENT
+        b = (
+            "According to Reuters, Finance Minister Anton Siluanov said in a televised appearance "
+            "on Sunday that a portion of Moscow's gold reserves were in Chinese yuan."
         )
+        pair = _only_pair(compare(a, b))
+        assert pair.evidence.names is None
+        assert pair.label is Label.PARAPHRASE
 
     @pytest.mark.parametrize(
         ("sim", "char", "label"),
