@@ -8,12 +8,13 @@ rewrite must not change: numbers, dates, proper names, negation cues and quotati
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 
 import simplemma
-from wordfreq import available_languages, zipf_frequency
+from wordfreq import available_languages, get_frequency_dict, zipf_frequency
 
 __all__ = [
     "SentenceFeatures",
@@ -56,6 +57,7 @@ _ACRONYM_RE = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
 _PUNCT_RE = re.compile(r"[^\w\s]+")
 _POSSESSIVE_RE = re.compile(r"'s\b")
+_POSSESSIVE_ANY_RE = re.compile(r"['’]s$")
 _SPACE_RE = re.compile(r"\s+")
 _QUOTED_RE = re.compile(r'"([^"]{3,})"')
 
@@ -361,6 +363,11 @@ _UNITS = {
     "dozen": 12, "half": 0.5,
 }  # fmt: skip
 _COMMON_ZIPF = 5.3
+_NUMBERISH_RE = re.compile(
+    r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen)"
+)
 _SCALES = {"hundred", "thousand", "million", "billion", "trillion"}
 
 
@@ -432,7 +439,19 @@ def _lemma(token: str, language: str) -> str:
 
 @functools.lru_cache(maxsize=200_000)
 def _zipf(word: str, language: str) -> float:
+    # One dictionary look-up; wordfreq.zipf_frequency re-tokenises the word on every call
+    # (about 27 µs), which dominated the first comparison of new text.
+    freq = _frequencies(language).get(word)
+    if freq is not None:
+        return round(math.log10(freq) + 9.0, 2)
     return float(zipf_frequency(word, language)) if _has_frequencies(language) else 0.0
+
+
+@functools.lru_cache(maxsize=8)
+def _frequencies(language: str) -> dict[str, float]:
+    if not _has_frequencies(language):
+        return {}
+    return dict(get_frequency_dict(language))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -520,7 +539,7 @@ def features(text: str, language: str = "en") -> SentenceFeatures:
         _lemma(t, language) for t in tokens if (t not in stop and len(t) > 1) or t[0].isdigit()
     ]
     lemma_set = frozenset(lemmas)
-    numbers = _numbers(tokens)
+    numbers = _numbers(tokens) if _NUMBERISH_RE.search(unpossessed) else []
     dates = _dates(text, tokens)
     negations = tuple(t for t in tokens if t in _NEGATION_CUES or t.endswith("n't"))
     quotes = tuple(q.strip(" ,.;:") for q in _QUOTED_RE.findall(folded))
@@ -538,18 +557,18 @@ def features(text: str, language: str = "en") -> SentenceFeatures:
     )
 
 
-_CAP_WORD_RE = re.compile(r"(?<![\w'’])([^\W\d_][\w'’.-]*)")
+_WORD_EDGES = "\"'“”‘’«»()[]{}<>,.;:!?…-–—/"
 
 
 def _names(clean: str, language: str) -> frozenset[str]:
     """Capitalised words that are not function words, dates or a common sentence-initial word."""
     out = set()
     stop = _stopwords(language)
-    for number, match in enumerate(_CAP_WORD_RE.finditer(clean)):
-        word = match.group(1).rstrip(".'’-")
+    for number, raw in enumerate(clean.split()):
+        word = raw.strip(_WORD_EDGES)
         if not word or not word[0].isupper():
             continue
-        base = re.sub(r"['’]s$", "", word).casefold()
+        base = _POSSESSIVE_ANY_RE.sub("", word).casefold()
         if base in stop or base in _MONTHS or base in _WEEKDAYS or base in _UNITS:
             continue
         # A capitalised first word is usually just the start of the sentence ("However").
@@ -560,11 +579,12 @@ def _names(clean: str, language: str) -> frozenset[str]:
 
 
 def _dates(text: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    candidates = [tok for tok in tokens if tok in _WEEKDAYS or tok in _MONTHS]
+    if not candidates:
+        return ()
     capitalised = {w.casefold() for w in re.findall(r"\b[A-Z][a-z]+\b", text)}
-    found = []
-    for tok in tokens:
-        if tok in _WEEKDAYS or (
-            tok in _MONTHS and (tok not in _AMBIGUOUS_DATE_WORDS or tok in capitalised)
-        ):
-            found.append(tok)
-    return tuple(found)
+    return tuple(
+        tok
+        for tok in candidates
+        if tok in _WEEKDAYS or tok not in _AMBIGUOUS_DATE_WORDS or tok in capitalised
+    )

@@ -16,6 +16,7 @@ Three steps, each keeping offsets into the original text:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -209,10 +210,19 @@ def _units(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int]]
     for block in blocks:
         if not block:
             continue
-        open_ends = sum(
-            1 for s, e in block[:-1] if text[e - 1] not in _TERMINAL and not _is_bullet(text, s)
+        breaks = list(itertools.pairwise(block))
+        open_breaks = [
+            (line, nxt)
+            for line, nxt in breaks
+            if text[line[1] - 1] not in _TERMINAL and not _is_bullet(text, line[0])
+        ]
+        # Hard-wrapped prose: most lines end mid-sentence and at least one line goes on in
+        # lower case. A headline over a subheading over body text is not that.
+        wrapped = (
+            len(block) >= 3
+            and len(open_breaks) > len(breaks) / 2
+            and any(text[nxt[0]].islower() for _, nxt in open_breaks)
         )
-        wrapped = len(block) >= 3 and open_ends > (len(block) - 1) / 2
         unit_start, unit_end = block[0]
         for start, end in block[1:]:
             joins = (

@@ -65,6 +65,15 @@ class TestSentences:
             "Members then left the building.",
         ]
 
+    def test_headline_subheading_and_body_stay_apart(self) -> None:
+        """Three capitalised lines, two without final punctuation, are not wrapped prose."""
+        text = (
+            "Storm batters the coast\n"
+            "Thousands without power as winds reach 120 km/h\n"
+            "A storm swept across the northern coast on Monday."
+        )
+        assert _texts(text) == text.split("\n")
+
     def test_offsets_slice_back(self, farm_text: str) -> None:
         """Every sentence's offsets slice its text out of the document."""
         for sentence in segment(farm_text).sentences:
