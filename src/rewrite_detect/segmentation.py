@@ -113,7 +113,7 @@ def segment(text: str) -> Segmentation:
 
     Examples
     --------
-    >>> seg = segment("top of page\\nThe U.S. Army said so. He left.")
+    >>> seg = segment("top of page\nThe U.S. Army said so. He left.")
     >>> [s.text for s in seg.sentences]
     ['The U.S. Army said so.', 'He left.']
     >>> seg.skipped[0].reason
