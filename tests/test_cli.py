@@ -104,6 +104,30 @@ class TestErrors:
         assert code == ExitCode.USAGE_ERROR
         assert "two-letter" in err
 
+    def test_too_many_sentences(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A document longer than max_sentences is refused with the limit and the fix."""
+        path = tmp_path / "long.txt"
+        path.write_text("\n".join(f"Sentence number {i} is here." for i in range(5001)))
+        code, _, err = _run(capsys, "compare", str(HILL), str(path))
+        assert code == ExitCode.USAGE_ERROR
+        assert "5,001 sentences, more than max_sentences=5,000" in err
+
+    def test_internal_error_is_one_line(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An unexpected exception is reported in one line with exit 3, not a traceback."""
+
+        def broken(*_: object, **__: object) -> None:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr("rewrite_detect.cli.compare", broken)
+        code, _, err = _run(capsys, "compare", str(HILL), str(FARM))
+        assert code == ExitCode.INTERNAL_ERROR
+        assert err == (
+            "rewrite-detect: internal error: RuntimeError: boom "
+            "(a bug: please report it with the input files)\n"
+        )
+
 
 class TestEntryPoints:
     def test_python_dash_m(self, tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 ``rewrite-detect compare SOURCE TARGET [--format text|json] [--min-label LABEL]``
 
 Exit codes (:class:`ExitCode`): 0 success, 1 a finding breaks a policy (used by ``check``),
-2 usage, configuration or input error — always one line on stderr, never a traceback.
+2 usage, configuration or input error, 3 an internal error (a bug: please report it) — always
+one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class ExitCode(IntEnum):
     OK = 0
     POLICY_BROKEN = 1
     USAGE_ERROR = 2
+    INTERNAL_ERROR = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,3 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return ExitCode.OK
+    except Exception as exc:  # the promise is one line on stderr, never a traceback
+        sys.stderr.write(
+            f"rewrite-detect: internal error: {type(exc).__name__}: {exc} "
+            "(a bug: please report it with the input files)\n"
+        )
+        return ExitCode.INTERNAL_ERROR

@@ -54,6 +54,11 @@ class DetectorConfig:
     partial_min_pairs : int
         Fewest reused (verbatim or paraphrase) pairs for ``partial-reuse``; fewer is
         ``independent``.
+    max_sentences : int
+        Largest number of sentences per document. Alignment memory grows with the product of
+        the two documents' sentence counts (about 0.2 GB at 2,000 × 2,000), so a longer
+        document is refused with an :class:`~rewrite_detect.errors.InputError` rather than
+        exhausting memory; a news article has tens to a few hundred sentences.
     """
 
     language: str = "en"
@@ -69,6 +74,7 @@ class DetectorConfig:
     verbatim_copy_coverage: float = 0.7
     rewrite_coverage: float = 0.5
     partial_min_pairs: int = 2
+    max_sentences: int = 5000
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -105,6 +111,9 @@ class DetectorConfig:
             raise ConfigError(msg)
         if self.max_group_size < 1:
             msg = "DetectorConfig.max_group_size must be at least 1"
+            raise ConfigError(msg)
+        if self.max_sentences < 1:
+            msg = "DetectorConfig.max_sentences must be at least 1"
             raise ConfigError(msg)
         if self.partial_min_pairs < 1:
             msg = "DetectorConfig.partial_min_pairs must be at least 1"

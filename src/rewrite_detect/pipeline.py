@@ -54,7 +54,8 @@ def compare(
     Raises
     ------
     InputError
-        If an argument is neither a :class:`Document` nor a string.
+        If an argument is neither a :class:`Document` nor a string, or a document has more
+        than ``config.max_sentences`` sentences.
 
     Examples
     --------
@@ -67,6 +68,14 @@ def compare(
     tgt_doc = _as_document(target, "target")
     src_seg = segment(src_doc.text)
     tgt_seg = segment(tgt_doc.text)
+    for doc, seg in ((src_doc, src_seg), (tgt_doc, tgt_seg)):
+        if len(seg.sentences) > config.max_sentences:
+            msg = (
+                f"{doc.id}: {len(seg.sentences):,} sentences, more than max_sentences="
+                f"{config.max_sentences:,}; split the document or raise "
+                "DetectorConfig.max_sentences"
+            )
+            raise InputError(msg)
     src_feats = [features(s.text, config.language) for s in src_seg.sentences]
     tgt_feats = [features(s.text, config.language) for s in tgt_seg.sentences]
     alignments = align_features(src_feats, tgt_feats, config)
