@@ -25,7 +25,7 @@ import blingfire
 
 from rewrite_detect.models import Sentence, Skipped
 
-__all__ = ["Segmentation", "segment"]
+__all__ = ["MAX_SENTENCE_CHARS", "Segmentation", "segment"]
 
 _FULL_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.IGNORECASE))
@@ -85,6 +85,8 @@ _CREDIT_RE = re.compile(
 _TERMINAL = frozenset(".!?:;\"”’')]…")
 _BULLET_RE = re.compile(r"(?:[-*•·▪◦‣–—]|\d{1,3}[.)])\s+")
 _MAX_QUOTE_MERGES = 4
+MAX_SENTENCE_CHARS = 1000
+"""Longest sentence; longer runs of text without a sentence end are cut at white space."""
 # A unit without end punctuation followed by a space holds one sentence at most.
 _POSSIBLE_END_RE = re.compile(r"[.!?…。！？][\"”’')\]]*\s")
 
@@ -253,7 +255,7 @@ def _sentences_in(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     unit = text[start:end]
     # blingfire reads one line; a soft line break inside a unit is a space to it.
     flat = re.sub(r"[\n\r\u2028\u2029]", " ", unit)
-    spans = _repair(flat, _boundaries(flat))
+    spans = [piece for span in _repair(flat, _boundaries(flat)) for piece in _cap(flat, *span)]
     for a, b in spans:
         lo, hi = a, b
         while lo < hi and flat[lo].isspace():
@@ -282,6 +284,21 @@ def _boundaries(flat: str) -> list[tuple[int, int]]:
         spans.append((found, found + len(sentence)))
         pos = found + len(sentence)
     return spans or [(0, len(flat))]
+
+
+def _cap(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut a run-on "sentence" (no punctuation for pages) into pieces at white space.
+
+    Comparing two sentences costs the product of their lengths, so one 5 MB line must not be
+    one sentence.
+    """
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS
+        yield start, cut
+        start = cut
+    yield start, end
 
 
 def _repair(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rewrite_detect import segment
+from rewrite_detect.segmentation import MAX_SENTENCE_CHARS
 
 
 def _texts(text: str) -> list[str]:
@@ -73,6 +74,14 @@ class TestSentences:
             "A storm swept across the northern coast on Monday."
         )
         assert _texts(text) == text.split("\n")
+
+    def test_run_on_line_is_cut_into_bounded_pieces(self) -> None:
+        """A long line with no sentence end becomes pieces of at most MAX_SENTENCE_CHARS."""
+        text = " ".join(f"word{i}" for i in range(40_000))
+        sentences = segment(text).sentences
+        assert len(sentences) > 200
+        assert max(len(s.text) for s in sentences) <= MAX_SENTENCE_CHARS
+        assert " ".join(s.text for s in sentences) == text
 
     def test_offsets_slice_back(self, farm_text: str) -> None:
         """Every sentence's offsets slice its text out of the document."""
