@@ -1,7 +1,7 @@
 """Typed records that flow through the pipeline: documents in, comparisons out.
 
-All records are frozen, slotted, keyword-only dataclasses. Results have ``to_dict`` and a
-``schema_version`` so that stored JSON can be read back or refused clearly.
+All records are frozen, slotted, keyword-only dataclasses. Results have ``to_dict``; the JSON
+carries a ``schema_version`` so that a consumer can tell which shape it holds.
 """
 
 from __future__ import annotations

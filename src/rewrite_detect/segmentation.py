@@ -61,7 +61,7 @@ _NAME = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
 _NOT_A_NAME = (
     r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|The|Then|Now|Early|Late|"
-    r"Last|Next|This|That|Then)\b)"
+    r"Last|Next|This|That)\b)"
 )
 _BYLINE_RE = re.compile(
     rf"(?:By|BY)\s+{_NOT_A_NAME}{_NAME}(?:(?:,| and| &)\s+{_NOT_A_NAME}{_NAME})*"
