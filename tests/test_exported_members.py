@@ -9,8 +9,8 @@ def test_all_is_exact() -> None:
     """__all__ lists every public name, and every listed name exists."""
     public = {name for name in dir(rewrite_detect) if not name.startswith("_")}
     modules = {
-        "align", "classify", "cli", "config", "errors", "ingest", "models", "normalize",
-        "pipeline", "report", "segmentation",
+        "align", "classify", "cli", "config", "errors", "index", "ingest", "minhash", "models",
+        "normalize", "pipeline", "report", "segmentation", "storage",
     }  # fmt: skip
     assert set(rewrite_detect.__all__) - {"__version__"} == public - modules
     for name in rewrite_detect.__all__:

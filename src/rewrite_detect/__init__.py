@@ -9,22 +9,29 @@
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
-from rewrite_detect.config import DetectorConfig
+from rewrite_detect.config import DetectorConfig, IndexConfig
 from rewrite_detect.errors import (
     ConfigError,
     DocumentNotFoundError,
+    IndexCorruptError,
+    IndexMismatchError,
     InputError,
     RewriteDetectError,
 )
+from rewrite_detect.index import AddSummary, Index
 from rewrite_detect.ingest import load_document
+from rewrite_detect.minhash import choose_bands, lsh_probability, lsh_threshold
 from rewrite_detect.models import (
     AlignedPair,
+    Candidate,
     Change,
+    Cluster,
     Comparison,
     Coverage,
     Document,
     Evidence,
     Label,
+    PassageMatch,
     Sentence,
     Skipped,
     Verdict,
@@ -38,8 +45,11 @@ except _PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0"
 
 __all__ = [
+    "AddSummary",
     "AlignedPair",
+    "Candidate",
     "Change",
+    "Cluster",
     "Comparison",
     "ConfigError",
     "Coverage",
@@ -47,15 +57,23 @@ __all__ = [
     "Document",
     "DocumentNotFoundError",
     "Evidence",
+    "Index",
+    "IndexConfig",
+    "IndexCorruptError",
+    "IndexMismatchError",
     "InputError",
     "Label",
+    "PassageMatch",
     "RewriteDetectError",
     "Segmentation",
     "Sentence",
     "Skipped",
     "Verdict",
     "__version__",
+    "choose_bands",
     "compare",
     "load_document",
+    "lsh_probability",
+    "lsh_threshold",
     "segment",
 ]

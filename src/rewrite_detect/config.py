@@ -11,7 +11,7 @@ from typing import Any
 from rewrite_detect.errors import ConfigError
 from rewrite_detect.normalize import is_supported_language
 
-__all__ = ["DetectorConfig"]
+__all__ = ["DetectorConfig", "IndexConfig"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,4 +148,101 @@ class DetectorConfig:
     def fingerprint(self) -> str:
         """Return a short stable hash of every setting, for caches and stored results."""
         blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexConfig:
+    """Settings of the candidate stage: passages, shingles, MinHash and LSH banding.
+
+    Everything here decides which signatures a document gets, so it is stored with an index
+    (as :meth:`fingerprint`) and an index refuses to be opened with different settings.
+
+    Parameters
+    ----------
+    language : str
+        ISO 639-1 code for lemmas and word frequencies.
+    window, stride : int
+        A passage is ``window`` consecutive sentences; the next one starts ``stride``
+        sentences later.
+    max_zipf : float
+        Shingles are content lemmas rarer than this wordfreq Zipf frequency (5.0 drops the
+        commonest ~1,500 English words: "year", "people", "government").
+    min_shingles : int
+        Passages with fewer shingles are not indexed (too little to tell reuse from chance).
+    num_perm : int
+        MinHash permutations.
+    bands, rows : int
+        LSH banding, ``bands * rows == num_perm``. Two passages of Jaccard similarity ``s``
+        become candidates with probability ``1 - (1 - s**rows)**bands``.
+    seed : int
+        Seed of the permutations: same seed, same signatures, on every machine.
+    min_hits : int
+        Distinct colliding passage pairs a document pair needs to be a candidate.
+    max_bucket : int
+        An LSH bucket holding more passages than this (boilerplate, a hub story copied by
+        thousands) yields no pairs; such buckets are counted and reported.
+    max_candidates : int
+        Most candidates kept per document, strongest first.
+    """
+
+    language: str = "en"
+    window: int = 3
+    stride: int = 2
+    max_zipf: float = 5.0
+    min_shingles: int = 5
+    num_perm: int = 128
+    bands: int = 32
+    rows: int = 4
+    seed: int = 1
+    min_hits: int = 2
+    max_bucket: int = 50
+    max_candidates: int = 20
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            expected = type(field.default)
+            if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+                msg = f"IndexConfig.{field.name}={value!r}: use a whole number"
+                raise ConfigError(msg)
+            if expected is int and value < 1:
+                msg = f"IndexConfig.{field.name}={value!r}: use a whole number of at least 1"
+                raise ConfigError(msg)
+        if self.bands * self.rows != self.num_perm:
+            msg = (
+                f"IndexConfig bands*rows={self.bands * self.rows} differs from "
+                f"num_perm={self.num_perm}: pick bands and rows whose product is num_perm "
+                "(rewrite_detect.choose_bands helps)"
+            )
+            raise ConfigError(msg)
+        if self.stride > self.window:
+            msg = (
+                f"IndexConfig.stride={self.stride} exceeds window={self.window}: "
+                "sentences between windows would never be indexed"
+            )
+            raise ConfigError(msg)
+        if not is_supported_language(self.language):
+            msg = f"IndexConfig.language={self.language!r} is not supported; use e.g. en, de, fr"
+            raise ConfigError(msg)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the configuration as a plain JSON-serialisable dict."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IndexConfig:
+        """Build a configuration from a dict, rejecting unknown keys by name."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            msg = f"unknown IndexConfig key(s) {unknown}: valid keys are {sorted(known)}"
+            raise ConfigError(msg)
+        return cls(**data)
+
+    def fingerprint(self, normalizer_version: int) -> str:
+        """Stable hash of every setting and the normaliser version."""
+        blob = json.dumps(
+            {**self.to_dict(), "normalizer_version": normalizer_version}, sort_keys=True
+        ).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

@@ -7,7 +7,9 @@ working for callers that do not know this package::
     RewriteDetectError(Exception)
     ├── InputError(RewriteDetectError, ValueError)      bad document: empty, binary, undecodable
     │   └── DocumentNotFoundError(InputError, FileNotFoundError)
-    └── ConfigError(RewriteDetectError, ValueError)     bad threshold or option
+    ├── ConfigError(RewriteDetectError, ValueError)     bad threshold or option
+    │   └── IndexMismatchError(ConfigError)             index built with other settings
+    └── IndexCorruptError(RewriteDetectError, OSError)  index file unreadable or damaged
 
 Messages say what was wrong and what to do about it.
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "DocumentNotFoundError",
+    "IndexCorruptError",
+    "IndexMismatchError",
     "InputError",
     "RewriteDetectError",
 ]
@@ -36,3 +40,11 @@ class DocumentNotFoundError(InputError, FileNotFoundError):
 
 class ConfigError(RewriteDetectError, ValueError):
     """A configuration value is out of range or inconsistent."""
+
+
+class IndexMismatchError(ConfigError):
+    """An index was built with another configuration or normaliser version."""
+
+
+class IndexCorruptError(RewriteDetectError, OSError):
+    """An index file cannot be read: not an index, truncated or damaged."""

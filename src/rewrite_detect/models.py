@@ -16,12 +16,15 @@ from rewrite_detect.errors import InputError
 __all__ = [
     "SCHEMA_VERSION",
     "AlignedPair",
+    "Candidate",
     "Change",
+    "Cluster",
     "Comparison",
     "Coverage",
     "Document",
     "Evidence",
     "Label",
+    "PassageMatch",
     "Sentence",
     "Skipped",
     "Verdict",
@@ -327,3 +330,74 @@ def _meta(doc: Document) -> dict[str, Any]:
         "title": doc.title,
         "length": len(doc.text),
     }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassageMatch:
+    """Two passages that fell into the same LSH bucket.
+
+    ``bands`` is how many of the LSH bands they share; ``similarity`` the MinHash estimate of
+    the Jaccard similarity of their shingles. Spans are character offsets into each document.
+    """
+
+    source_span: Span
+    target_span: Span
+    bands: int
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the match as a JSON-ready dict."""
+        return {
+            "source_span": list(self.source_span),
+            "target_span": list(self.target_span),
+            "bands": self.bands,
+            "similarity": round(self.similarity, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    """A document pair worth aligning, with the passages that collided.
+
+    ``source`` is the earlier document when both are dated (otherwise the smaller id), so a
+    candidate reads "target may reuse source". ``score`` stays ``None`` until the pair is
+    compared: later stages fill in only what is missing.
+    """
+
+    source: str
+    target: str
+    hits: int
+    passages: tuple[PassageMatch, ...]
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the candidate as a JSON-ready dict."""
+        return {
+            "source": self.source,
+            "target": self.target,
+            "hits": self.hits,
+            "score": self.score,
+            "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cluster:
+    """Documents that reuse one another, with the probable origin and who copied whom.
+
+    ``edges`` are ``(source, target, verdict)`` triples from the comparisons, pointing from
+    the earlier document to the later one. ``origin`` is the earliest dated document (``None``
+    when no document of the cluster has a date).
+    """
+
+    documents: tuple[str, ...]
+    origin: str | None
+    edges: tuple[tuple[str, str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the cluster as a JSON-ready dict."""
+        return {
+            "documents": list(self.documents),
+            "origin": self.origin,
+            "edges": [list(edge) for edge in self.edges],
+        }

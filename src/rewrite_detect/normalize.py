@@ -18,11 +18,13 @@ from wordfreq import available_languages, get_frequency_dict, zipf_frequency
 
 __all__ = [
     "SentenceFeatures",
+    "content_lemmas",
     "features",
     "fold",
     "is_supported_language",
     "normalize_for_match",
     "word_weight",
+    "zipf",
 ]
 
 _QUOTE_FOLD = str.maketrans(
@@ -523,6 +525,22 @@ def _numbers(tokens: tuple[str, ...]) -> list[str]:
 
 def _fmt_number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def zipf(word: str, language: str) -> float:
+    """Zipf frequency of a word (wordfreq): 7 for "the", about 3 for rare words, 0 if unseen."""
+    return _zipf(word, language)
+
+
+def content_lemmas(text: str, language: str = "en") -> list[str]:
+    """Lemmas of the content words of ``text``, in order (stop words and 1-letter words out)."""
+    folded = _POSSESSIVE_RE.sub("", fold(text))
+    stop = _stopwords(language)
+    return [
+        _lemma(t, language)
+        for t in _TOKEN_RE.findall(folded)
+        if (t not in stop and len(t) > 1) or t[0].isdigit()
+    ]
 
 
 def features(text: str, language: str = "en") -> SentenceFeatures:
