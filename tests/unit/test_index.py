@@ -1,0 +1,253 @@
+"""Index: add/replace/remove, persistence, config checks, candidates, query, scan, clusters."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from rewrite_detect import (
+    Document,
+    Index,
+    IndexConfig,
+    IndexCorruptError,
+    IndexMismatchError,
+    Label,
+    Verdict,
+    compare,
+)
+from tests._corpus import article, unrelated
+from tests._paths import FARM, HILL
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _seeds() -> list[Document]:
+    return [
+        Document(id="hill", outlet="The Hill", date="2022-03-14", text=HILL.read_text("utf-8")),
+        Document(id="farm", outlet="farm.example", date="2022-03-15", text=FARM.read_text("utf-8")),
+    ]
+
+
+class TestAddRemove:
+    def test_add_counts_and_replace(self, tmp_path: Path) -> None:
+        """Adding reports counts; re-adding an id replaces it."""
+        with Index(tmp_path / "i.db") as index:
+            first = index.add(unrelated(5))
+            assert (first.added, first.replaced) == (5, 0)
+            assert first.passages > 5
+            again = index.add(unrelated(2))
+            assert (again.added, again.replaced) == (0, 2)
+            assert len(index) == 5
+
+    def test_remove(self, tmp_path: Path) -> None:
+        """remove() deletes a document and says whether it was there."""
+        with Index(tmp_path / "i.db") as index:
+            index.add(unrelated(3))
+            assert index.remove("u0-0001")
+            assert not index.remove("u0-0001")
+            assert "u0-0001" not in index
+            assert len(index) == 2
+
+    def test_document_without_passages_is_stored_and_reported(self) -> None:
+        """A text too short to index is kept, and named in the summary."""
+        with Index() as index:
+            summary = index.add([Document(id="tiny", outlet="x", text="It is.")])
+            assert summary.without_passages == ("tiny",)
+            assert index.get("tiny") is not None
+
+
+class TestPersistence:
+    def test_reopen_keeps_documents_and_config(self, tmp_path: Path) -> None:
+        """An index reopened from its file has its documents and configuration."""
+        path = tmp_path / "i.db"
+        config = IndexConfig(min_hits=1)
+        with Index(path, config=config) as index:
+            index.add(_seeds())
+        with Index(path) as index:
+            assert len(index) == 2
+            assert index.config == config
+            assert index.get("hill") == _seeds()[0]
+
+    def test_incremental_add(self, tmp_path: Path) -> None:
+        """A later day's articles go into an existing index and find earlier ones."""
+        path = tmp_path / "i.db"
+        hill, farm = _seeds()
+        with Index(path) as index:
+            index.add([hill, *unrelated(30)])
+        with Index(path) as index:
+            index.add([farm])
+            assert [(c.source, c.target) for c in index.candidates()] == [("hill", "farm")]
+
+    def test_other_config_is_refused(self, tmp_path: Path) -> None:
+        """Opening an index with different settings names the settings that differ."""
+        path = tmp_path / "i.db"
+        Index(path).close()
+        with pytest.raises(IndexMismatchError, match="num_perm, rows differ"):
+            Index(path, config=IndexConfig(num_perm=64, bands=32, rows=2))
+
+    def test_not_an_index(self, tmp_path: Path) -> None:
+        """A file that is not SQLite is a clear error."""
+        path = tmp_path / "i.db"
+        path.write_bytes(b"this is not a database" * 100)
+        with pytest.raises(IndexCorruptError, match="not a rewrite_detect index or damaged"):
+            Index(path)
+
+    def test_no_pickle_in_the_file(self, tmp_path: Path) -> None:
+        """The file holds plain columns and numeric buffers, never a pickle."""
+        path = tmp_path / "i.db"
+        with Index(path) as index:
+            index.add(_seeds())
+        with sqlite3.connect(path) as conn:
+            blobs = [
+                b for row in conn.execute("SELECT spans, signatures, bands FROM documents")
+                for b in row
+            ]  # fmt: skip
+        assert blobs
+        assert not any(blob.startswith(b"\x80") for blob in blobs)
+
+
+class TestCandidates:
+    def test_seed_pair_found_among_unrelated_articles(self) -> None:
+        """The seed pair under two outlets, among 300 unrelated articles, is the one candidate."""
+        with Index() as index:
+            index.add([*unrelated(300), *_seeds()])
+            candidates = index.candidates()
+            assert [(c.source, c.target) for c in candidates] == [("hill", "farm")]
+            candidate = candidates[0]
+            assert candidate.score is None
+            assert candidate.hits >= 2
+            for match in candidate.passages:
+                assert 0 <= match.source_span[0] < match.source_span[1]
+                assert 0 < match.similarity <= 1
+            ((scored, comparison),) = index.scan()
+        direct = compare(_seeds()[0], _seeds()[1])
+        assert comparison.verdict is Verdict.PARTIAL_REUSE
+        assert [(p.source_sentences, p.target_sentences, p.label) for p in comparison.pairs] == [
+            (p.source_sentences, p.target_sentences, p.label) for p in direct.pairs
+        ]
+        assert scored.score == pytest.approx(direct.coverage.target)
+        assert any(p.label is Label.PARAPHRASE for p in comparison.pairs)
+
+    def test_same_outlet_pairs_are_skipped_unless_asked(self) -> None:
+        """Two copies in one outlet are no candidate by default."""
+        text = article(42)
+        docs = [Document(id="a", outlet="X", text=text), Document(id="b", outlet="X", text=text)]
+        with Index() as index:
+            index.add(docs)
+            assert index.candidates() == []
+            assert len(index.candidates(same_outlet=True)) == 1
+
+    def test_direction_follows_dates(self) -> None:
+        """The earlier dated document is the source."""
+        text = article(7)
+        docs = [
+            Document(id="b-late", outlet="Y", date="2024-05-02", text=text),
+            Document(id="z-early", outlet="X", date="2024-05-01", text=text),
+        ]
+        with Index() as index:
+            index.add(docs)
+            (candidate,) = index.candidates()
+        assert (candidate.source, candidate.target) == ("z-early", "b-late")
+
+    def test_query_does_not_add(self) -> None:
+        """query() finds indexed documents that share passages, without storing the query."""
+        hill, farm = _seeds()
+        with Index() as index:
+            index.add([hill, *unrelated(50)])
+            found = index.query(farm)
+            assert [c.source for c in found] == ["hill"]
+            assert "farm" not in index
+
+    def test_hub_buckets_are_capped(self) -> None:
+        """A passage shared by more documents than max_bucket yields no pairs by itself."""
+        text = article(3)
+        docs = [Document(id=f"c{i}", outlet=f"o{i}", text=text) for i in range(6)]
+        with Index(config=IndexConfig(max_bucket=4)) as index:
+            index.add(docs)
+            assert index.candidates() == []
+        with Index(config=IndexConfig(max_bucket=10)) as index:
+            index.add(docs)
+            assert len(index.candidates()) == 15
+
+
+class TestClusters:
+    def test_origin_and_edges(self) -> None:
+        """A story copied twice forms one cluster whose origin is the earliest document."""
+        text = article(11)
+        docs = [
+            Document(id="origin", outlet="A", date="2024-01-01", text=text),
+            Document(id="copy1", outlet="B", date="2024-01-02", text=text),
+            Document(id="copy2", outlet="C", date="2024-01-03", text=text),
+            *unrelated(40, seed=5),
+        ]
+        with Index() as index:
+            index.add(docs)
+            clusters = index.clusters()
+        assert len(clusters) == 1
+        assert clusters[0].documents == ("copy1", "copy2", "origin")
+        assert clusters[0].origin == "origin"
+        assert ("origin", "copy1", "verbatim-copy") in clusters[0].edges
+
+
+_ADDER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {root!r})
+    from rewrite_detect import Document, Index
+    from tests._corpus import unrelated
+
+    def slow():
+        for i, doc in enumerate(unrelated(400, seed=9)):
+            if i == 200:
+                print("half", flush=True)
+            yield doc
+
+    with Index({path!r}) as index:
+        index.add(slow(), batch_size=20)
+    print("done", flush=True)
+    """
+)
+
+
+class TestCrashSafety:
+    def test_killed_mid_add_leaves_all_or_nothing(self, tmp_path: Path) -> None:
+        """SIGKILL during add() leaves the index as before that add, and it opens intact."""
+        path = tmp_path / "i.db"
+        with Index(path) as index:
+            index.add(unrelated(10, seed=1))
+        script = _ADDER.format(root=str(ROOT), path=str(path))
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "half"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        assert proc.returncode == -signal.SIGKILL
+        with Index(path) as index:
+            assert len(index) == 10  # the killed batch is wholly absent
+            assert all(f"u1-{i:04d}" in index for i in range(10))
+            index.add(unrelated(3, seed=2))
+            assert len(index) == 13
+
+    def test_completed_add_is_all_there(self, tmp_path: Path) -> None:
+        """The same add, not killed, stores all of its documents."""
+        path = tmp_path / "i.db"
+        script = _ADDER.format(root=str(ROOT), path=str(path))
+        start = time.monotonic()
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+        )
+        assert out.stdout.split() == ["half", "done"]
+        assert time.monotonic() - start < 300
+        with Index(path) as index:
+            assert len(index) == 400

@@ -1,0 +1,108 @@
+"""MinHash stage: passages with spans, deterministic signatures, LSH helpers, oracle Jaccard."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rewrite_detect import ConfigError, IndexConfig, choose_bands, lsh_probability, lsh_threshold
+from rewrite_detect.minhash import _shingles, band_keys, estimated_jaccard, sketch
+
+CONFIG = IndexConfig()
+
+
+class TestPassages:
+    def test_spans_cover_sentence_windows(self, hill_text: str) -> None:
+        """Each passage span starts and ends on sentence text of its document."""
+        found = sketch([hill_text], CONFIG)
+        assert len(found.doc) > 3
+        for start, end in found.spans:
+            assert 0 <= start < end <= len(hill_text)
+            assert hill_text[start].strip()
+            assert hill_text[end - 1].strip()
+
+    def test_documents_are_kept_apart(self, hill_text: str, farm_text: str) -> None:
+        """Passages know their document; none spans two documents."""
+        found = sketch([hill_text, farm_text], CONFIG)
+        assert set(found.doc.tolist()) == {0, 1}
+        assert np.all(np.diff(found.doc) >= 0)
+
+    def test_short_or_common_text_gives_no_passage(self) -> None:
+        """A text with too few rare words is not indexed."""
+        found = sketch(["The man said that it was a good day.", ""], CONFIG)
+        assert len(found.doc) == 0
+
+    def test_same_seed_same_signatures(self, hill_text: str) -> None:
+        """Signatures depend only on the text and the seed."""
+        one = sketch([hill_text], CONFIG).signatures
+        two = sketch([hill_text], CONFIG).signatures
+        other = sketch([hill_text], IndexConfig(seed=2)).signatures
+        assert np.array_equal(one, two)
+        assert not np.array_equal(one, other)
+
+    def test_estimate_tracks_exact_jaccard(self, hill_text: str, farm_text: str) -> None:
+        """MinHash estimates agree with exact Jaccard of the shingle sets (the oracle)."""
+        config = IndexConfig(num_perm=256, bands=64, rows=4, window=1, stride=1)
+        texts = [hill_text, farm_text]
+        found = sketch(texts, config)
+        shingles = [
+            _shingles(texts[d][s:e], config)
+            for d, (s, e) in zip(found.doc, found.spans, strict=True)
+        ]
+        errors = []
+        for i in range(len(shingles)):
+            for j in range(i + 1, len(shingles)):
+                exact = len(shingles[i] & shingles[j]) / len(shingles[i] | shingles[j])
+                estimate = estimated_jaccard(found.signatures[i], found.signatures[j])
+                errors.append(abs(exact - estimate))
+        # Standard error at 256 permutations is at most 0.031.
+        assert np.mean(errors) < 0.03
+        assert np.max(errors) < 0.2
+
+
+class TestLshHelpers:
+    def test_probability_curve(self) -> None:
+        """The S-curve rises from 0 to 1 and is 1 - (1 - s^r)^b."""
+        assert lsh_probability(0.0, 32, 4) == 0.0
+        assert lsh_probability(1.0, 32, 4) == 1.0
+        assert lsh_probability(0.5, 32, 4) == pytest.approx(1 - (1 - 0.5**4) ** 32)
+        values = [lsh_probability(s / 10, 32, 4) for s in range(11)]
+        assert values == sorted(values)
+
+    def test_threshold_and_choice(self) -> None:
+        """choose_bands picks the banding whose threshold is nearest the target."""
+        assert lsh_threshold(32, 4) == pytest.approx((1 / 32) ** (1 / 4))
+        for target, num_perm in ((0.3, 128), (0.5, 120), (0.8, 126)):
+            bands, rows = choose_bands(target, num_perm)
+            assert bands * rows == num_perm
+            best = min(
+                abs(lsh_threshold(num_perm // r, r) - target)
+                for r in range(1, num_perm + 1)
+                if num_perm % r == 0
+            )
+            assert abs(lsh_threshold(bands, rows) - target) == best
+
+    def test_bad_values(self) -> None:
+        """Out-of-range similarities and thresholds are configuration errors."""
+        with pytest.raises(ConfigError, match=r"similarity=1\.5"):
+            lsh_probability(1.5, 32, 4)
+        with pytest.raises(ConfigError, match="threshold=0"):
+            choose_bands(0, 128)
+
+    def test_band_keys_are_per_band(self) -> None:
+        """Equal band values in different bands give different keys."""
+        signatures = np.zeros((1, 8), dtype=np.uint32)
+        keys = band_keys(signatures, 4, 2)
+        assert len(set(keys[0].tolist())) == 4
+
+
+class TestIndexConfig:
+    def test_bands_times_rows(self) -> None:
+        """bands * rows must equal num_perm."""
+        with pytest.raises(ConfigError, match="bands\\*rows=120 differs from num_perm=128"):
+            IndexConfig(bands=30, rows=4)
+
+    def test_stride_not_above_window(self) -> None:
+        """A stride longer than the window would skip sentences."""
+        with pytest.raises(ConfigError, match="stride=4 exceeds window=3"):
+            IndexConfig(stride=4)
