@@ -1,6 +1,7 @@
 """Command-line interface: a thin layer over the public API.
 
 ``rewrite-detect compare SOURCE TARGET [--format text|json] [--min-label LABEL]``
+``rewrite-detect index add|query|scan|clusters|info INDEX …``
 
 Exit codes (:class:`ExitCode`): 0 success, 1 a finding breaks a policy (used by ``check``),
 2 usage, configuration or input error, 3 an internal error (a bug: please report it) — always
@@ -10,16 +11,21 @@ one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from enum import IntEnum
-from typing import NoReturn
+from pathlib import Path
+from typing import Any, NoReturn
 
 from rewrite_detect import __version__
 from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import RewriteDetectError
-from rewrite_detect.ingest import load_document
-from rewrite_detect.models import Label
+from rewrite_detect.index import Index
+from rewrite_detect.ingest import iter_documents, load_document, read_metadata
+from rewrite_detect.minhash import lsh_probability, lsh_threshold
+from rewrite_detect.models import Document, Label, Verdict
 from rewrite_detect.pipeline import compare
 from rewrite_detect.report import render_json, render_text
 
@@ -77,7 +83,211 @@ def _build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour the text output (default: only on a terminal)",
     )
+    _add_index_commands(commands)
     return parser
+
+
+def _add_index_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    index = commands.add_parser(
+        "index",
+        help="a persistent corpus index: add articles, query, scan, clusters",
+        description="Build and search a MinHash/LSH index of articles from many outlets.",
+    )
+    sub = index.add_subparsers(dest="index_command", required=True, parser_class=_Parser)
+    add = sub.add_parser("add", help="add articles (files, directories, .jsonl feeds)")
+    add.add_argument("index", help="index file (SQLite; created when missing)")
+    add.add_argument("inputs", nargs="+", help="text/HTML files, directories or .jsonl files")
+    who = add.add_mutually_exclusive_group()
+    who.add_argument("--outlet", help="outlet of every added article")
+    who.add_argument("--meta", help="CSV or JSONL with id or path, outlet, url, date, title")
+    add.add_argument("--encoding", help="decode files with this codec (default: detect)")
+    query = sub.add_parser("query", help="indexed articles that share passages with FILE")
+    query.add_argument("index", help="index file")
+    query.add_argument("file", help="text or HTML file, or '-'")
+    query.add_argument("--outlet", help="outlet of FILE (its own outlet's articles are skipped)")
+    query.add_argument("--same-outlet", action="store_true", help="also list the same outlet")
+    query.add_argument("--compare", action="store_true", help="also align each match")
+    query.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    scan = sub.add_parser("scan", help="all candidate pairs of the index, compared")
+    scan.add_argument("index", help="index file")
+    scan.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    scan.add_argument("--same-outlet", action="store_true", help="also pair articles of one outlet")
+    scan.add_argument("--workers", type=int, default=0, help="processes (default: one per CPU)")
+    scan.add_argument("--all", action="store_true", help="also list candidates judged independent")
+    clusters = sub.add_parser("clusters", help="groups of articles that reuse one another")
+    clusters.add_argument("index", help="index file")
+    clusters.add_argument("--format", choices=("text", "json"), default="text")
+    clusters.add_argument("--workers", type=int, default=0, help="processes (default: one per CPU)")
+    info = sub.add_parser("info", help="size, settings and LSH curve of an index")
+    info.add_argument("index", help="index file")
+
+
+def _existing_index(path: str) -> Index:
+    if path != ":memory:" and not Path(path).is_file():
+        msg = f"{path}: no such index; create it with 'rewrite-detect index add {path} FILES'"
+        raise RewriteDetectError(msg)
+    return Index(path)
+
+
+class _Progress:
+    """Counts on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.count = 0
+        self.tty = sys.stderr.isatty()
+
+    def wrap(self, items: Iterable[Document]) -> Iterator[Document]:
+        for item in items:
+            self.count += 1
+            if self.tty and self.count % 500 == 0:
+                sys.stderr.write(f"\r{self.what}: {self.count:,}")
+                sys.stderr.flush()
+            yield item
+        if self.tty and self.count >= 500:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+
+
+def _index_add(args: argparse.Namespace) -> int:
+    skipped: list[str] = []
+
+    def report(where: str, message: str) -> None:
+        skipped.append(where)
+        sys.stderr.write(f"rewrite-detect: skipped {where}: {message}\n")
+
+    metadata = read_metadata(args.meta) if args.meta else None
+    started = time.perf_counter()
+    progress = _Progress("read")
+    docs = iter_documents(
+        args.inputs, on_error=report, outlet=args.outlet, metadata=metadata, encoding=args.encoding
+    )
+    with Index(args.index) as index:
+        summary = index.add(progress.wrap(docs))
+        total = len(index)
+    seconds = time.perf_counter() - started
+    sys.stdout.write(
+        f"added {summary.added:,}, replaced {summary.replaced:,} documents "
+        f"({summary.passages:,} passages) in {seconds:.1f} s; index holds {total:,}; "
+        f"skipped {len(skipped):,} inputs\n"
+    )
+    for doc_id in summary.without_passages:
+        sys.stderr.write(f"rewrite-detect: note: {doc_id}: too little text to index (stored)\n")
+    if summary.added + summary.replaced == 0 and skipped:
+        return ExitCode.USAGE_ERROR
+    return ExitCode.OK
+
+
+def _write_records(records: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "jsonl":
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+
+
+def _index_query(args: argparse.Namespace) -> int:
+    document = load_document(args.file, outlet=args.outlet)
+    with _existing_index(args.index) as index:
+        found = index.query(document, same_outlet=args.same_outlet)
+        compared = []
+        if args.compare:
+            for candidate in found:
+                other = index.get(
+                    candidate.source if candidate.target == document.id else candidate.target
+                )
+                if other is not None:
+                    pair = (
+                        (other, document) if candidate.target == document.id else (document, other)
+                    )
+                    compared.append(compare(*pair, config=index.detector))
+    if args.format == "text":
+        if not found:
+            sys.stdout.write("no candidates\n")
+        for k, candidate in enumerate(found):
+            line = f"{candidate.source} -> {candidate.target}: {candidate.hits} colliding passages"
+            if compared:
+                line += f"; {compared[k].verdict.value}, coverage {compared[k].coverage.target:.0%}"
+            sys.stdout.write(line + "\n")
+    else:
+        records = [c.to_dict() for c in found]
+        for record, comparison in zip(records, compared, strict=False):
+            record["comparison"] = comparison.to_dict()
+        _write_records(records, args.format)
+    return ExitCode.OK
+
+
+def _index_scan(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    with _existing_index(args.index) as index:
+        candidates = index.candidates(same_outlet=args.same_outlet)
+        found = time.perf_counter() - started
+        results = index.scan(candidates=candidates, workers=args.workers)
+        documents = len(index)
+    shown = [(c, r) for c, r in results if args.all or r.verdict is not Verdict.INDEPENDENT]
+    if args.format == "text":
+        for candidate, result in shown:
+            counts = result.label_counts()
+            sys.stdout.write(
+                f"{result.verdict.value:<14} {candidate.source} -> {candidate.target}: "
+                f"target coverage {result.coverage.target:.0%} "
+                f"({counts['verbatim']} verbatim, {counts['paraphrase']} paraphrase, "
+                f"{counts['divergent']} divergent)\n"
+            )
+        sys.stdout.write(
+            f"{documents:,} documents, {len(candidates):,} candidate pairs "
+            f"({found:.1f} s), {len(shown):,} with reuse; {time.perf_counter() - started:.1f} s\n"
+        )
+    else:
+        records = [{**c.to_dict(), "comparison": r.to_dict()} for c, r in shown]
+        _write_records(records, args.format)
+    return ExitCode.OK
+
+
+def _index_clusters(args: argparse.Namespace) -> int:
+    with _existing_index(args.index) as index:
+        clusters = index.clusters(index.scan(workers=args.workers))
+    if args.format == "json":
+        _write_records([c.to_dict() for c in clusters], "json")
+        return ExitCode.OK
+    if not clusters:
+        sys.stdout.write("no clusters: no article reuses another\n")
+    for number, cluster in enumerate(clusters, 1):
+        sys.stdout.write(
+            f"cluster {number}: {len(cluster.documents)} documents, "
+            f"probable origin {cluster.origin or 'unknown (no dates)'}\n"
+        )
+        for source, target, verdict in cluster.edges:
+            sys.stdout.write(f"  {source} -> {target} ({verdict})\n")
+    return ExitCode.OK
+
+
+def _index_info(args: argparse.Namespace) -> int:
+    with _existing_index(args.index) as index:
+        info = index.info()
+        config = index.config
+    lines = [
+        f"index: {info['path']}",
+        f"documents: {info['documents']:,}; passages: {info['passages']:,}",
+        f"fingerprint: {info['fingerprint']} (normaliser version {info['normalizer_version']})",
+        "settings: " + ", ".join(f"{k}={v}" for k, v in config.to_dict().items()),
+        f"LSH: {config.bands} bands x {config.rows} rows, threshold "
+        f"{lsh_threshold(config.bands, config.rows):.2f}",
+        "P(passages of Jaccard s collide):",
+    ]
+    for s in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        p = lsh_probability(s, config.bands, config.rows)
+        lines.append(f"  s={s:.1f}  {p:6.3f}  {'#' * round(p * 40)}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return ExitCode.OK
+
+
+_INDEX_COMMANDS = {
+    "add": _index_add,
+    "query": _index_query,
+    "scan": _index_scan,
+    "clusters": _index_clusters,
+    "info": _index_info,
+}
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -107,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "index":
+            return _INDEX_COMMANDS[args.index_command](args)
         return _compare(args)
     except RewriteDetectError as exc:
         sys.stderr.write(f"rewrite-detect: error: {exc}\n")

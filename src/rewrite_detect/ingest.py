@@ -13,16 +13,27 @@ refused with an :class:`~rewrite_detect.errors.InputError` that says what to do.
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
+import io
+import json
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from rewrite_detect.errors import DocumentNotFoundError, InputError
+from rewrite_detect.errors import DocumentNotFoundError, InputError, RewriteDetectError
 from rewrite_detect.models import Document
 
-__all__ = ["MAX_BYTES", "decode", "load_document"]
+__all__ = [
+    "MAX_BYTES",
+    "decode",
+    "iter_documents",
+    "load_document",
+    "read_jsonl",
+    "read_metadata",
+]
 
 MAX_BYTES = 50 * 1024 * 1024
 """Largest input accepted by default (50 MiB); an article is a few tens of kilobytes."""
@@ -232,3 +243,173 @@ def _iso_or_none(value: str | None) -> str | None:
     except ValueError:
         return None
     return value
+
+
+_JSONL_FIELDS = frozenset({"id", "outlet", "url", "date", "title", "text", "html"})
+_ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".jsonl", *_HTML_SUFFIXES})
+
+ErrorHandler = Callable[[str, str], None]
+"""Called with (where, message) for an input that is skipped; the rest goes on."""
+
+
+def read_jsonl(path: str | Path, *, on_error: ErrorHandler) -> Iterator[Document]:
+    """Read articles from a JSON Lines file, one object per line.
+
+    Each object has ``id`` and ``text`` or ``html``, and optionally ``outlet``, ``url``,
+    ``date`` and ``title``. A bad line is reported through ``on_error`` with its line number
+    and skipped; the other lines are read.
+    """
+    name = str(path)
+    try:
+        handle = Path(path).open(encoding="utf-8-sig", errors="strict")  # noqa: SIM115
+    except OSError as exc:
+        on_error(name, f"cannot read ({exc.strerror})")
+        return
+    with handle:
+        line_no = 0
+        while True:
+            line_no += 1
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError:
+                on_error(f"{name}:{line_no}", "not valid UTF-8; the rest of the file is skipped")
+                return
+            if not line:
+                return
+            if not line.strip():
+                continue
+            try:
+                yield _from_json(line, f"{name}:{line_no}")
+            except RewriteDetectError as exc:
+                on_error(f"{name}:{line_no}", str(exc))
+
+
+def _from_json(line: str, where: str) -> Document:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        msg = f"not valid JSON ({exc.msg} at column {exc.colno})"
+        raise InputError(msg) from None
+    if not isinstance(record, dict):
+        msg = "each line must be a JSON object with 'id' and 'text' or 'html'"
+        raise InputError(msg)
+    unknown = sorted(set(record) - _JSONL_FIELDS)
+    if unknown:
+        msg = f"unknown field(s) {unknown}; use {sorted(_JSONL_FIELDS)}"
+        raise InputError(msg)
+    for key, value in record.items():
+        if value is not None and not isinstance(value, str):
+            msg = f"field {key!r} must be a string, not {type(value).__name__}"
+            raise InputError(msg)
+    if not record.get("id"):
+        msg = "missing 'id'"
+        raise InputError(msg)
+    meta: dict[str, str | None] = {}
+    if record.get("html"):
+        text, meta = _extract_html(record["html"], where)
+    else:
+        text = record.get("text") or ""
+    if not text.strip():
+        msg = "no 'text' (or 'html') to index"
+        raise InputError(msg)
+    return Document(
+        id=record["id"],
+        text=text,
+        outlet=record.get("outlet") or meta.get("outlet"),
+        url=record.get("url") or meta.get("url"),
+        date=record.get("date") or _iso_or_none(meta.get("date")),
+        title=record.get("title") or meta.get("title"),
+    )
+
+
+def read_metadata(path: str | Path) -> dict[str, dict[str, str]]:
+    """Read per-document metadata from CSV (with a header) or JSON Lines.
+
+    Each record names a document by ``id`` or ``path`` and gives any of ``outlet``, ``url``,
+    ``date``, ``title``. Returns a mapping from id/path to its fields.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{name}: cannot read metadata ({exc}); give a UTF-8 CSV or JSONL file"
+        raise InputError(msg) from None
+    records: list[dict[str, str]] = []
+    if name.endswith(".jsonl"):
+        for line_no, line in enumerate(raw.splitlines(), 1):
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    msg = f"{name}:{line_no}: not valid JSON ({exc.msg})"
+                    raise InputError(msg) from None
+                records.append({k: str(v) for k, v in record.items() if v is not None})
+    else:
+        records = [dict(row) for row in csv.DictReader(io.StringIO(raw))]
+    out: dict[str, dict[str, str]] = {}
+    for number, record in enumerate(records, 1):
+        key = record.get("id") or record.get("path")
+        if not key:
+            msg = f"{name}: record {number} has neither 'id' nor 'path'"
+            raise InputError(msg)
+        out[key] = {
+            k: v for k, v in record.items() if k in {"outlet", "url", "date", "title"} and v
+        }
+    return out
+
+
+def iter_documents(
+    paths: Iterable[str | Path],
+    *,
+    on_error: ErrorHandler,
+    outlet: str | None = None,
+    metadata: dict[str, dict[str, str]] | None = None,
+    encoding: str | None = None,
+) -> Iterator[Document]:
+    """Read articles from files, directories (recursively) and ``.jsonl`` feeds.
+
+    Unreadable or empty inputs are reported through ``on_error`` and skipped; the rest are
+    read. Metadata is matched by document id, path as given, or file name.
+    """
+    metadata = metadata or {}
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _ARTICLE_SUFFIXES
+            )
+            if not files:
+                on_error(str(path), "directory holds no .txt, .html or .jsonl files")
+        else:
+            files = [path]
+        for file in files:
+            if file.suffix.lower() == ".jsonl":
+                for doc in read_jsonl(file, on_error=on_error):
+                    yield _with_meta(doc, metadata, outlet)
+                continue
+            try:
+                doc = load_document(file, outlet=outlet, encoding=encoding)
+            except RewriteDetectError as exc:
+                on_error(str(file), str(exc).removeprefix(f"{file}: "))
+                continue
+            yield _with_meta(doc, metadata, outlet, file)
+
+
+def _with_meta(
+    doc: Document,
+    metadata: dict[str, dict[str, str]],
+    outlet: str | None,
+    path: Path | None = None,
+) -> Document:
+    keys = [doc.id] + ([str(path), path.name] if path is not None else [])
+    fields = next((metadata[k] for k in keys if k in metadata), {})
+    if not fields and not (outlet and doc.outlet is None):
+        return doc
+    return Document(
+        id=doc.id,
+        text=doc.text,
+        outlet=fields.get("outlet") or doc.outlet or outlet,
+        url=fields.get("url") or doc.url,
+        date=fields.get("date") or doc.date,
+        title=fields.get("title") or doc.title,
+    )
