@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ import numpy as np
 
 from rewrite_detect.config import IndexConfig
 from rewrite_detect.errors import ConfigError
-from rewrite_detect.normalize import content_lemmas, zipf
+from rewrite_detect.normalize import QUOTE_FOLD, TOKEN_RE, lemmatize, stopwords, zipf
 
 __all__ = [
     "NORMALIZER_VERSION",
@@ -45,8 +46,7 @@ NORMALIZER_VERSION = 1
 """Bump when tokenisation, lemmas or shingle selection change: stored signatures go stale."""
 
 # Pseudo-sentences for passages: cheap, C-speed, and only used to place window edges.
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+|\n\s*")
-_MASK32 = np.uint64(0xFFFFFFFF)
+_SENTENCE_END_RE = re.compile(r"([.!?…][\"”’')\]]*)\s+|\n\s*")
 _BAND_MIX = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
@@ -100,7 +100,7 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.Generator(np.random.PCG64(seed))
     a = rng.integers(1, 2**32, size=num_perm, dtype=np.uint64) | np.uint64(1)  # odd
     b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint64)
-    return a, b
+    return a.astype(np.uint32), b.astype(np.uint32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,20 +129,95 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _SENTENCE_END_RE.finditer(text):
-        if match.start() > start:
-            spans.append((start, match.start()))
+        end = match.end(1) if match.group(1) else match.start()
+        if end > start:
+            spans.append((start, end))
         start = match.end()
     if start < len(text) and text[start:].strip():
         spans.append((start, len(text)))
     return spans
 
 
+_MARKER_WORD = "qxsentencebreakxq"
+_MARKER_RE_TOKEN = f" {_MARKER_WORD} "
+_MARKER = -2
+_UNKNOWN = -3
+
+
+class _Shingler:
+    """Token → shingle hash, learnt once per distinct token: one dict look-up per token.
+
+    Keys are white-space tokens as they stand in lower-cased, quote-folded text, punctuation
+    and all ("china," and "china" are two keys with one value).
+    """
+
+    def __init__(self, language: str, max_zipf: float) -> None:
+        self.language = language
+        self.max_zipf = max_zipf
+        self.stop = stopwords(language)
+        self.known: dict[str, int] = {_MARKER_WORD: _MARKER}
+
+    def learn(self, token: str) -> int:
+        """Shingle hash of one white-space token, or -1 when it is no shingle; remembered."""
+        parts = TOKEN_RE.findall(token)
+        if not parts:
+            value = -1
+        else:
+            # "U.S." -> "us"; "well-known" -> "well-known"; "Russia's" -> "russia".
+            word = "".join(parts) if all(len(p) == 1 for p in parts) else "-".join(parts)
+            word = word.removesuffix("'s")
+            if word in self.stop or (len(word) <= 1 and not word[:1].isdigit()):
+                value = -1
+            else:
+                lemma = lemmatize(word, self.language)
+                rare = lemma[0].isdigit() or zipf(lemma, self.language) < self.max_zipf
+                value = _hash32(lemma) if rare else -1
+        self.known[token] = value
+        return value
+
+    def batch(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Shingle hashes of many folded sentences at once, and the sentence of each.
+
+        All sentences are split on white space by one ``str.split`` (a marker word between
+        them), and the tokens are mapped through the learnt dictionary in C
+        (``map(dict.get, …)``); only tokens never seen before take the slow path. Five times
+        faster than a word regular expression, which dominated the stage.
+        """
+        known = self.known
+        found = _MARKER_RE_TOKEN.join(sentences).split()
+        ids = np.fromiter(
+            map(known.get, found, itertools.repeat(_UNKNOWN)), dtype=np.int64, count=len(found)
+        )
+        for position in np.flatnonzero(ids == _UNKNOWN).tolist():
+            token = found[position]
+            value = known.get(token)
+            ids[position] = self.learn(token) if value is None else value
+        sentence = np.cumsum(ids == _MARKER)
+        keep = ids >= 0
+        # A shingle repeated within a sentence changes no MinHash; it is left in, so the
+        # per-sentence counts are token counts (an upper bound on distinct shingles).
+        return ids[keep].astype(np.uint32), sentence[keep]
+
+
+@functools.lru_cache(maxsize=4)
+def _shingler(language: str, max_zipf: float) -> _Shingler:
+    """One learnt token dictionary per setting, shared by every batch of the process."""
+    return _Shingler(language, max_zipf)
+
+
 def _shingles(sentence: str, config: IndexConfig) -> set[int]:
-    return {
-        _hash32(lemma)
-        for lemma in content_lemmas(sentence, config.language)
-        if lemma[0].isdigit() or zipf(lemma, config.language) < config.max_zipf
-    }
+    """Shingles of one piece of text (the reference the bulk path must agree with)."""
+    hashes, _ = _shingler(config.language, config.max_zipf).batch([_light_fold(sentence)])
+    return set(hashes.tolist())
+
+
+def _light_fold(text: str) -> str:
+    """Quote-fold and lower-case without moving any character (offsets stay valid)."""
+    folded = text.translate(QUOTE_FOLD).lower()
+    if len(folded) == len(text):
+        return folded
+    # A few characters lower-case to two ("İ"); keep those as they are.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(QUOTE_FOLD))
 
 
 def sketch(texts: Sequence[str], config: IndexConfig) -> Passages:
@@ -161,22 +236,27 @@ def sketch(texts: Sequence[str], config: IndexConfig) -> Passages:
         Passages with fewer than ``config.min_shingles`` shingles are left out: they hold too
         little to tell reuse from chance.
     """
-    tokens: list[int] = []
-    sentence_starts: list[int] = []
-    sentence_spans: list[tuple[int, int]] = []
-    sentence_sizes: list[int] = []
-    doc_sentences: list[tuple[int, int]] = []
-    for text in texts:
-        first = len(sentence_spans)
+    shingler = _shingler(config.language, config.max_zipf)
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    doc_of_sentence: list[int] = []
+    for doc, text in enumerate(texts):
+        folded = _light_fold(text)
         for start, end in _sentences(text):
-            shingles = _shingles(text[start:end], config)
-            if not shingles:
-                continue
-            sentence_starts.append(len(tokens))
-            tokens.extend(shingles)
-            sentence_spans.append((start, end))
-            sentence_sizes.append(len(shingles))
-        doc_sentences.append((first, len(sentence_spans)))
+            pieces.append(folded[start:end])
+            spans.append((start, end))
+            doc_of_sentence.append(doc)
+    hashes, sentence_of = shingler.batch(pieces)
+    # Sentences without a shingle drop out; the rest keep their order.
+    sizes_all = np.bincount(sentence_of, minlength=len(pieces))
+    kept = np.flatnonzero(sizes_all > 0)
+    sentence_spans = [spans[i] for i in kept.tolist()]
+    sentence_sizes = sizes_all[kept].tolist()
+    sentence_starts = np.concatenate(([0], np.cumsum(sizes_all[kept])[:-1])).astype(np.int64)
+    doc_kept = np.array(doc_of_sentence, dtype=np.int64)[kept]
+    bounds = np.searchsorted(doc_kept, np.arange(len(texts) + 1))
+    doc_sentences = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+    tokens = hashes
 
     windows: list[tuple[int, int, int]] = []  # (doc, first sentence, last sentence exclusive)
     for doc, (first, stop) in enumerate(doc_sentences):
@@ -196,9 +276,7 @@ def sketch(texts: Sequence[str], config: IndexConfig) -> Passages:
             sizes=np.zeros(0, dtype=np.int64),
         )
 
-    per_sentence = _sentence_signatures(
-        np.array(tokens, dtype=np.uint64), np.array(sentence_starts, dtype=np.int64), config
-    )
+    per_sentence = _sentence_signatures(tokens, sentence_starts, config)
     win = np.array(windows, dtype=np.int64)
     signatures = per_sentence[win[:, 1]]
     for offset in range(1, config.window):
@@ -228,8 +306,10 @@ def _sentence_signatures(tokens: np.ndarray, starts: np.ndarray, config: IndexCo
     step = max(1, min(config.num_perm, 2**24 // max(1, len(tokens))))
     for lo in range(0, config.num_perm, step):
         hi = min(lo + step, config.num_perm)
-        values = (a[lo:hi, None] * tokens[None, :] + b[lo:hi, None]) & _MASK32
-        out[:, lo:hi] = np.minimum.reduceat(values, starts, axis=1).T.astype(np.uint32)
+        # uint32 arithmetic wraps: (a·h + b) mod 2**32 without a mask.
+        values = a[lo:hi, None] * tokens[None, :]
+        values += b[lo:hi, None]
+        out[:, lo:hi] = np.minimum.reduceat(values, starts, axis=1).T
     return out
 
 

@@ -17,12 +17,15 @@ import simplemma
 from wordfreq import available_languages, get_frequency_dict, zipf_frequency
 
 __all__ = [
+    "QUOTE_FOLD",
+    "TOKEN_RE",
     "SentenceFeatures",
-    "content_lemmas",
     "features",
     "fold",
     "is_supported_language",
+    "lemmatize",
     "normalize_for_match",
+    "stopwords",
     "word_weight",
     "zipf",
 ]
@@ -532,15 +535,20 @@ def zipf(word: str, language: str) -> float:
     return _zipf(word, language)
 
 
-def content_lemmas(text: str, language: str = "en") -> list[str]:
-    """Lemmas of the content words of ``text``, in order (stop words and 1-letter words out)."""
-    folded = _POSSESSIVE_RE.sub("", fold(text))
-    stop = _stopwords(language)
-    return [
-        _lemma(t, language)
-        for t in _TOKEN_RE.findall(folded)
-        if (t not in stop and len(t) > 1) or t[0].isdigit()
-    ]
+def lemmatize(token: str, language: str) -> str:
+    """Lemma of one folded token (cached); numbers and unsupported languages pass through."""
+    return _lemma(token, language)
+
+
+def stopwords(language: str) -> frozenset[str]:
+    """Return the function words left out of content words (English only for now)."""
+    return _stopwords(language)
+
+
+TOKEN_RE = _TOKEN_RE
+"""Word and number tokens of folded text."""
+QUOTE_FOLD = _QUOTE_FOLD
+"""``str.translate`` table unifying quote and dash styles, one character for one."""
 
 
 def features(text: str, language: str = "en") -> SentenceFeatures:
