@@ -156,10 +156,17 @@ class _Shingler:
         self.max_zipf = max_zipf
         self.stop = stopwords(language)
         self.known: dict[str, int] = {_MARKER_WORD: _MARKER}
+        self.cores: dict[str, int] = {}
 
     def learn(self, token: str) -> int:
         """Shingle hash of one white-space token, or -1 when it is no shingle; remembered."""
         parts = TOKEN_RE.findall(token)
+        core = " ".join(parts)
+        # "china", "china," and "(china" share one learnt core.
+        value_of_core = self.cores.get(core)
+        if value_of_core is not None:
+            self.known[token] = value_of_core
+            return value_of_core
         if not parts:
             value = -1
         else:
@@ -173,6 +180,7 @@ class _Shingler:
                 rare = lemma[0].isdigit() or zipf(lemma, self.language) < self.max_zipf
                 value = _hash32(lemma) if rare else -1
         self.known[token] = value
+        self.cores[core] = value
         return value
 
     def batch(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:

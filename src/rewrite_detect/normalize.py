@@ -449,7 +449,11 @@ def _zipf(word: str, language: str) -> float:
     freq = _frequencies(language).get(word)
     if freq is not None:
         return round(math.log10(freq) + 9.0, 2)
-    return float(zipf_frequency(word, language)) if _has_frequencies(language) else 0.0
+    if word.isalpha() or not _has_frequencies(language):
+        # A plain word missing from the list is unseen (Zipf 0); only words wordfreq would
+        # split or normalise ("well-known", digits) need its slower look-up.
+        return 0.0
+    return float(zipf_frequency(word, language))
 
 
 @functools.lru_cache(maxsize=8)
