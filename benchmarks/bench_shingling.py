@@ -24,9 +24,19 @@ from _common import RESULTS_DIR, machine_info, print_table, write_json
 from corpus import generate
 from rewrite_detect import IndexConfig, lsh_probability
 from rewrite_detect.minhash import _light_fold, _sentences, _shingles
-from rewrite_detect.normalize import content_lemmas
+from rewrite_detect.normalize import TOKEN_RE, fold, lemmatize, stopwords
 
 Shingler = Callable[[str], set[Any]]
+
+
+def content_lemmas(text: str) -> list[str]:
+    """Content-word lemmas of ``text`` in order (stop words and one-letter words out)."""
+    stop = stopwords("en")
+    return [
+        lemmatize(t, "en")
+        for t in TOKEN_RE.findall(fold(text))
+        if (t not in stop and len(t) > 1) or t[0].isdigit()
+    ]
 
 
 def _rare(config: IndexConfig) -> Shingler:
