@@ -240,9 +240,19 @@ class IndexConfig:
             raise ConfigError(msg)
         return cls(**data)
 
+    def signature_settings(self) -> dict[str, Any]:
+        """Return the settings that decide a document's signatures and band keys.
+
+        ``min_hits``, ``max_bucket`` and ``max_candidates`` only steer the search, so an
+        index can be searched with other values than it was built with.
+        """
+        search_only = {"min_hits", "max_bucket", "max_candidates"}
+        return {k: v for k, v in self.to_dict().items() if k not in search_only}
+
     def fingerprint(self, normalizer_version: int) -> str:
-        """Stable hash of every setting and the normaliser version."""
+        """Stable hash of the signature settings and the normaliser version."""
         blob = json.dumps(
-            {**self.to_dict(), "normalizer_version": normalizer_version}, sort_keys=True
+            {**self.signature_settings(), "normalizer_version": normalizer_version},
+            sort_keys=True,
         ).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

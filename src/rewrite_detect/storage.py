@@ -92,7 +92,8 @@ class Store:
             self._write_meta(config, fingerprint_of(config))
         else:
             self._check_meta(stored, config, fingerprint_of)
-            config = IndexConfig.from_dict(json.loads(stored["config"]))
+            # Search settings (min_hits, …) may differ from the stored ones; the caller's win.
+            config = config or IndexConfig.from_dict(json.loads(stored["config"]))
         self.config = config
 
     def _write_meta(self, config: IndexConfig, fingerprint: str) -> None:
@@ -129,12 +130,11 @@ class Store:
                 f"{stored.get('fingerprint')}); rebuild the index with this version"
             )
             raise IndexMismatchError(msg)
-        if config is not None and config != stored_config:
-            changed = sorted(
-                key
-                for key, value in config.to_dict().items()
-                if stored_config.to_dict()[key] != value
-            )
+        if config is None:
+            return
+        wanted, built = config.signature_settings(), stored_config.signature_settings()
+        if wanted != built:
+            changed = sorted(key for key, value in wanted.items() if built[key] != value)
             msg = (
                 f"{self.path}: built with a different IndexConfig ({', '.join(changed)} "
                 "differ); open it without a config to use its own, or build a new index"

@@ -93,6 +93,13 @@ class TestPersistence:
         with pytest.raises(IndexMismatchError, match="num_perm, rows differ"):
             Index(path, config=IndexConfig(num_perm=64, bands=32, rows=2))
 
+    def test_search_settings_may_differ(self, tmp_path: Path) -> None:
+        """min_hits, max_bucket and max_candidates steer the search, not the signatures."""
+        path = tmp_path / "i.db"
+        Index(path).close()
+        with Index(path, config=IndexConfig(min_hits=5, max_candidates=3)) as index:
+            assert index.config.min_hits == 5
+
     def test_not_an_index(self, tmp_path: Path) -> None:
         """A file that is not SQLite is a clear error."""
         path = tmp_path / "i.db"
