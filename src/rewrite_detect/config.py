@@ -195,7 +195,7 @@ class IndexConfig:
     bands: int = 32
     rows: int = 4
     seed: int = 1
-    min_hits: int = 2
+    min_hits: int = 3
     max_bucket: int = 50
     max_candidates: int = 20
 
