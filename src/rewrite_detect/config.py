@@ -14,6 +14,16 @@ from rewrite_detect.normalize import is_supported_language
 __all__ = ["DetectorConfig", "IndexConfig"]
 
 
+def _known_keys(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` if every key is a field of ``cls``; otherwise name the unknown ones."""
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        msg = f"unknown {cls.__name__} key(s) {unknown}: valid keys are {sorted(known)}"
+        raise ConfigError(msg)
+    return data
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DetectorConfig:
     """Thresholds and weights for alignment, labelling and the document verdict.
@@ -135,15 +145,7 @@ class DetectorConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DetectorConfig:
         """Build a configuration from a dict, rejecting unknown keys by name."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            msg = f"unknown DetectorConfig key(s) {unknown}: valid keys are {sorted(known)}"
-            raise ConfigError(msg)
-        try:
-            return cls(**data)
-        except TypeError as exc:
-            raise ConfigError(f"invalid DetectorConfig value: {exc}") from exc
+        return cls(**_known_keys(cls, data))
 
     def fingerprint(self) -> str:
         """Return a short stable hash of every setting, for caches and stored results."""
@@ -233,12 +235,7 @@ class IndexConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IndexConfig:
         """Build a configuration from a dict, rejecting unknown keys by name."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            msg = f"unknown IndexConfig key(s) {unknown}: valid keys are {sorted(known)}"
-            raise ConfigError(msg)
-        return cls(**data)
+        return cls(**_known_keys(cls, data))
 
     def signature_settings(self) -> dict[str, Any]:
         """Return the settings that decide a document's signatures and band keys.
