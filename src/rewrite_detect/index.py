@@ -317,7 +317,10 @@ class Index:
         # otherwise both sides index the same table.
         table_a = left_table if da == -1 else right_table
         table_b = right_table
-        a_first = _earlier(meta[da], meta[db])
+        if da == -1 and not _dates_decide(meta[da], meta[db]):
+            a_first = False  # undated query: a new article checked against the archive
+        else:
+            a_first = _earlier(meta[da], meta[db])
         matches = []
         for pa, pb, n in sorted(hits, key=lambda h: -h[2])[:_MAX_PASSAGES_PER_CANDIDATE]:
             sim = float(np.mean(table_a.signatures[pa] == table_b.signatures[pb]))
@@ -471,10 +474,16 @@ def _bucket_pairs(
     return unique // width, unique % width, counts
 
 
+def _dates_decide(
+    a: tuple[str | None, str | None, str], b: tuple[str | None, str | None, str]
+) -> bool:
+    return bool(a[1] and b[1] and a[1] != b[1])
+
+
 def _earlier(a: tuple[str | None, str | None, str], b: tuple[str | None, str | None, str]) -> bool:
     """Tell whether document ``a`` comes first: earlier date, else smaller id."""
-    if a[1] and b[1] and a[1] != b[1]:
-        return a[1] < b[1]
+    if _dates_decide(a, b):
+        return str(a[1]) < str(b[1])
     return a[2] <= b[2]
 
 

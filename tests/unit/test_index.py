@@ -164,6 +164,15 @@ class TestCandidates:
             (candidate,) = index.candidates()
         assert (candidate.source, candidate.target) == ("z-early", "b-late")
 
+    def test_undated_query_is_the_target(self) -> None:
+        """Without dates, a queried article is the target and the indexed one the source."""
+        hill, farm = _seeds()
+        undated = Document(id="aaa-first-by-id", outlet="farm", text=farm.text)
+        with Index() as index:
+            index.add([Document(id="zzz", outlet="hill", text=hill.text), *unrelated(20)])
+            (found,) = index.query(undated)
+        assert (found.source, found.target) == ("zzz", "aaa-first-by-id")
+
     def test_query_does_not_add(self) -> None:
         """query() finds indexed documents that share passages, without storing the query."""
         hill, farm = _seeds()
