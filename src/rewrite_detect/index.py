@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from rewrite_detect.config import DetectorConfig, IndexConfig
-from rewrite_detect.minhash import NORMALIZER_VERSION, band_keys, sketch
+from rewrite_detect.minhash import NORMALIZER_VERSION, band_keys, estimated_jaccard, sketch
 from rewrite_detect.models import (
     Candidate,
     Cluster,
@@ -138,15 +138,15 @@ class Index:
 
         A process killed during ``add`` leaves the index as it was before the call.
         """
-        added = replaced = passages = 0
         empty: list[str] = []
-        rows = self._rows(documents, batch_size, empty)
-        counted = _Counting(rows)
+        counted = _Counting(self._rows(documents, batch_size, empty))
         added, replaced = self._store.put(counted)
-        passages = counted.passages
         self._table = None
         return AddSummary(
-            added=added, replaced=replaced, passages=passages, without_passages=tuple(empty)
+            added=added,
+            replaced=replaced,
+            passages=counted.passages,
+            without_passages=tuple(empty),
         )
 
     def _rows(
@@ -323,7 +323,7 @@ class Index:
             a_first = _earlier(meta[da], meta[db])
         matches = []
         for pa, pb, n in sorted(hits, key=lambda h: -h[2])[:_MAX_PASSAGES_PER_CANDIDATE]:
-            sim = float(np.mean(table_a.signatures[pa] == table_b.signatures[pb]))
+            sim = estimated_jaccard(table_a.signatures[pa], table_b.signatures[pb])
             span_a = (int(table_a.spans[pa, 0]), int(table_a.spans[pa, 1]))
             span_b = (int(table_b.spans[pb, 0]), int(table_b.spans[pb, 1]))
             src, tgt = (span_a, span_b) if a_first else (span_b, span_a)
@@ -522,10 +522,8 @@ def _run(
     if len(work) != len(jobs):
         msg = "a candidate names a document that is no longer in the index; re-run candidates()"
         raise KeyError(msg)
-    workers = os.cpu_count() or 1 if workers == 0 else workers
-    run: Callable[..., Iterable[Comparison]]
+    workers = (os.cpu_count() or 1) if workers == 0 else workers
     if workers <= 1 or len(work) < 50:
         return [_compare_job(job) for job in work]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        run = pool.map
-        return list(run(_compare_job, work, chunksize=32))
+        return list(pool.map(_compare_job, work, chunksize=32))

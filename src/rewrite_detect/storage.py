@@ -198,25 +198,6 @@ class Store:
         ).fetchone()
         return _document(row) if row else None
 
-    def documents_by_rowid(self, rowids: Iterable[int]) -> dict[int, Document]:
-        """Return the stored documents with the given row ids."""
-        wanted = sorted(set(rowids))
-        out: dict[int, Document] = {}
-        for lo in range(0, len(wanted), 500):
-            chunk = wanted[lo : lo + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._conn.execute(
-                f"SELECT rowid, id, outlet, url, date, title, text FROM documents "
-                f"WHERE rowid IN ({marks})",
-                chunk,
-            ):
-                out[int(row[0])] = _document(row[1:])
-        return out
-
-    def ids(self) -> list[str]:
-        """All document ids, in insertion order."""
-        return [row[0] for row in self._conn.execute("SELECT id FROM documents ORDER BY rowid")]
-
     def passages(self) -> Iterator[StoredPassages]:
         """Every document's stored passages, in row order."""
         num_perm, bands = self.config.num_perm, self.config.bands
@@ -233,10 +214,6 @@ class Store:
             except ValueError:
                 msg = f"{self.path}: passages of row {rowid} are damaged; rebuild the index"
                 raise IndexCorruptError(msg) from None
-
-    def meta(self) -> dict[str, str]:
-        """Return the stored metadata: format version, configuration JSON, fingerprint."""
-        return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
 
     def outlets_and_dates(self) -> dict[int, tuple[str | None, str | None, str]]:
         """``rowid -> (outlet, date, id)`` for every document."""
