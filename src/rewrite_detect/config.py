@@ -14,6 +14,26 @@ from rewrite_detect.normalize import is_supported_language
 __all__ = ["DetectorConfig", "IndexConfig"]
 
 
+def _checked_fields(config: object) -> tuple[dataclasses.Field[Any], ...]:
+    """Return the dataclass fields of ``config`` after checking every value's type.
+
+    A field whose default is an int takes an int; one whose default is a float takes an int
+    or a float; booleans are neither. The message names the class, field and value.
+    """
+    fields = dataclasses.fields(config)  # type: ignore[arg-type]
+    for field in fields:
+        value = getattr(config, field.name)
+        expected = type(field.default)
+        if expected not in {int, float}:
+            continue
+        allowed = int if expected is int else (int, float)
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            wanted = "a whole number" if expected is int else "a number"
+            msg = f"{type(config).__name__}.{field.name}={value!r} has the wrong type: use {wanted}"
+            raise ConfigError(msg)
+    return fields
+
+
 def _known_keys(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     """Return ``data`` if every key is a field of ``cls``; otherwise name the unknown ones."""
     known = {f.name for f in dataclasses.fields(cls)}
@@ -87,18 +107,9 @@ class DetectorConfig:
     max_sentences: int = 5000
 
     def __post_init__(self) -> None:
-        for field in dataclasses.fields(self):
+        for field in _checked_fields(self):
             value = getattr(self, field.name)
-            expected = type(field.default)
-            numeric = expected in {int, float}
-            if numeric and (
-                isinstance(value, bool)
-                or not isinstance(value, int if expected is int else (int, float))
-            ):
-                wanted = "a whole number" if expected is int else "a number in [0, 1]"
-                msg = f"DetectorConfig.{field.name}={value!r} has the wrong type: use {wanted}"
-                raise ConfigError(msg)
-            if expected is float and not 0.0 <= value <= 1.0:
+            if isinstance(field.default, float) and not 0.0 <= value <= 1.0:
                 msg = (
                     f"DetectorConfig.{field.name}={value!r} is out of range: use a value in [0, 1]"
                 )
@@ -202,13 +213,9 @@ class IndexConfig:
     max_candidates: int = 20
 
     def __post_init__(self) -> None:
-        for field in dataclasses.fields(self):
+        for field in _checked_fields(self):
             value = getattr(self, field.name)
-            expected = type(field.default)
-            if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-                msg = f"IndexConfig.{field.name}={value!r}: use a whole number"
-                raise ConfigError(msg)
-            if expected is int and value < 1:
+            if isinstance(field.default, int) and value < 1:
                 msg = f"IndexConfig.{field.name}={value!r}: use a whole number of at least 1"
                 raise ConfigError(msg)
         if self.bands * self.rows != self.num_perm:

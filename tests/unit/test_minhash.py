@@ -102,6 +102,15 @@ class TestIndexConfig:
         with pytest.raises(ConfigError, match="bands\\*rows=120 differs from num_perm=128"):
             IndexConfig(bands=30, rows=4)
 
+    def test_wrong_types_are_named(self) -> None:
+        """A string or boolean where a number is due names the field and the type wanted."""
+        with pytest.raises(ConfigError, match=r"IndexConfig\.max_zipf='5' has the wrong type"):
+            IndexConfig(max_zipf="5")  # type: ignore[arg-type]
+        with pytest.raises(ConfigError, match=r"IndexConfig\.seed=True has the wrong type"):
+            IndexConfig(seed=True)
+        with pytest.raises(ConfigError, match=r"IndexConfig\.window=0: use a whole number of at"):
+            IndexConfig(window=0)
+
     def test_stride_not_above_window(self) -> None:
         """A stride longer than the window would skip sentences."""
         with pytest.raises(ConfigError, match="stride=4 exceeds window=3"):
