@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from rewrite_detect.config import DetectorConfig, IndexConfig
+from rewrite_detect.errors import InputError
 from rewrite_detect.minhash import NORMALIZER_VERSION, band_keys, estimated_jaccard, sketch
 from rewrite_detect.models import (
     Candidate,
@@ -521,7 +522,7 @@ def _run(
     work = [(s, t, config) for s, t in jobs if s is not None and t is not None]
     if len(work) != len(jobs):
         msg = "a candidate names a document that is no longer in the index; re-run candidates()"
-        raise KeyError(msg)
+        raise InputError(msg)
     workers = (os.cpu_count() or 1) if workers == 0 else workers
     if workers <= 1 or len(work) < 50:
         return [_compare_job(job) for job in work]

@@ -19,6 +19,7 @@ from rewrite_detect import (
     IndexConfig,
     IndexCorruptError,
     IndexMismatchError,
+    InputError,
     Label,
     Verdict,
     compare,
@@ -192,6 +193,15 @@ class TestCandidates:
         with Index(config=IndexConfig(max_bucket=10)) as index:
             index.add(docs)
             assert len(index.candidates()) == 15
+
+    def test_scan_of_a_removed_document_is_a_clear_error(self) -> None:
+        """Candidates naming a document removed since are refused with what to do."""
+        with Index() as index:
+            index.add(_seeds())
+            candidates = index.candidates()
+            index.remove("farm")
+            with pytest.raises(InputError, match=r"no longer in the index; re-run candidates\(\)"):
+                index.scan(candidates=candidates)
 
 
 class TestClusters:
