@@ -39,6 +39,11 @@ def _max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _max_child_rss_mib() -> float:
+    """Peak RSS of the largest finished worker process (sketching and scan workers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+
+
 def measure(size: int, seed: int, workers: int, baselines: bool) -> dict[str, Any]:
     """Run rewrite_detect (and the baselines) on one corpus size, in this process."""
     from bench_baselines import BASELINES, run_baseline  # noqa: PLC0415
@@ -57,7 +62,7 @@ def measure(size: int, seed: int, workers: int, baselines: bool) -> dict[str, An
     with tempfile.TemporaryDirectory() as tmp:
         with Index(Path(tmp) / "bench.db") as index:
             t0 = time.perf_counter()
-            summary = index.add(docs, batch_size=2000)
+            summary = index.add(docs, batch_size=1000, workers=workers)
             add_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             candidates = index.candidates()
@@ -89,6 +94,7 @@ def measure(size: int, seed: int, workers: int, baselines: bool) -> dict[str, An
         "recall_after_compare": end_to_end,
         "db_mib": db_mib,
         "max_rss_mib": _max_rss_mib(),
+        "max_worker_rss_mib": _max_child_rss_mib(),
     }
     if baselines:
         row["baselines"] = {name: run_baseline(name, corpus) for name in BASELINES}

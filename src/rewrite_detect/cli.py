@@ -101,6 +101,7 @@ def _add_index_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     who.add_argument("--outlet", help="outlet of every added article")
     who.add_argument("--meta", help="CSV or JSONL with id or path, outlet, url, date, title")
     add.add_argument("--encoding", help="decode files with this codec (default: detect)")
+    add.add_argument("--workers", type=int, default=0, help="processes (default: one per CPU)")
     query = sub.add_parser("query", help="indexed articles that share passages with FILE")
     query.add_argument("index", help="index file")
     query.add_argument("file", help="text or HTML file, or '-'")
@@ -162,7 +163,7 @@ def _index_add(args: argparse.Namespace) -> int:
         args.inputs, on_error=report, outlet=args.outlet, metadata=metadata, encoding=args.encoding
     )
     with Index(args.index) as index:
-        summary = index.add(progress.wrap(docs))
+        summary = index.add(progress.wrap(docs), workers=args.workers)
         total = len(index)
     seconds = time.perf_counter() - started
     sys.stdout.write(

@@ -8,16 +8,19 @@ the reuse is. ``scan()`` compares every candidate; ``clusters()`` groups the doc
 reuse one another.
 
 The index lives in a SQLite file (:mod:`rewrite_detect.storage`). The banding table for
-candidate search is rebuilt in memory from the stored band keys when first needed: one sort of
-``passages × bands`` 64-bit keys.
+candidate search is rebuilt in memory from the stored band keys when first needed: per band,
+one sort of the passages' 64-bit keys, each with its passage number packed into the low bits
+(a sort of plain integers is four times faster than an argsort, and the table stays at 8 bytes
+per passage and band). Signatures are not kept: a passage pair's similarity is estimated from
+the share of bands it shares.
 """
 
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +28,7 @@ import numpy as np
 
 from rewrite_detect.config import DetectorConfig, IndexConfig
 from rewrite_detect.errors import InputError
-from rewrite_detect.minhash import NORMALIZER_VERSION, band_keys, estimated_jaccard, sketch
+from rewrite_detect.minhash import NORMALIZER_VERSION, band_keys, jaccard_from_bands, sketch
 from rewrite_detect.models import (
     Candidate,
     Cluster,
@@ -35,7 +38,7 @@ from rewrite_detect.models import (
     Verdict,
 )
 from rewrite_detect.pipeline import compare
-from rewrite_detect.storage import Store
+from rewrite_detect.storage import Batch, Store
 
 __all__ = ["AddSummary", "Index"]
 
@@ -59,9 +62,12 @@ class _Table:
 
     rowid: np.ndarray  # (P,) document row id of each passage
     spans: np.ndarray  # (P, 2)
-    signatures: np.ndarray  # (P, num_perm)
-    keys: np.ndarray  # (P * bands,) sorted band keys
-    owner: np.ndarray  # (P * bands,) passage of each sorted key
+    keys: np.ndarray  # (bands, P): per band, sorted keys whose low `bits` bits are the passage
+    bits: int
+
+    @property
+    def mask(self) -> np.uint64:
+        return np.uint64((1 << self.bits) - 1)
 
 
 def _fingerprint(config: IndexConfig) -> str:
@@ -134,13 +140,25 @@ class Index:
             "normalizer_version": NORMALIZER_VERSION,
         }
 
-    def add(self, documents: Iterable[Document], *, batch_size: int = 1000) -> AddSummary:
+    def add(
+        self, documents: Iterable[Document], *, batch_size: int = 1000, workers: int = 1
+    ) -> AddSummary:
         """Add documents (re-adding an id replaces it), all in one transaction.
 
         A process killed during ``add`` leaves the index as it was before the call.
+
+        Parameters
+        ----------
+        documents : iterable of Document
+            Read lazily, ``batch_size`` at a time.
+        batch_size : int
+            Documents sketched and written together.
+        workers : int
+            Processes that compute passages and band keys while this one writes (``0``
+            means one per CPU); ``1`` does everything in this process.
         """
         empty: list[str] = []
-        counted = _Counting(self._rows(documents, batch_size, empty))
+        counted = _Counting(self._batches(documents, batch_size, workers), empty)
         added, replaced = self._store.put(counted)
         self._table = None
         return AddSummary(
@@ -150,30 +168,27 @@ class Index:
             without_passages=tuple(empty),
         )
 
-    def _rows(
-        self, documents: Iterable[Document], batch_size: int, empty: list[str]
-    ) -> Iterator[tuple[Document, np.ndarray, np.ndarray, np.ndarray]]:
-        batch: list[Document] = []
-        for doc in documents:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._sketch_batch(batch, empty)
-                batch = []
-        if batch:
-            yield from self._sketch_batch(batch, empty)
-
-    def _sketch_batch(
-        self, batch: Sequence[Document], empty: list[str]
-    ) -> Iterator[tuple[Document, np.ndarray, np.ndarray, np.ndarray]]:
-        found = sketch([doc.text for doc in batch], self.config)
-        keys = band_keys(found.signatures, self.config.bands, self.config.rows)
-        order = np.argsort(found.doc, kind="stable")
-        bounds = np.searchsorted(found.doc[order], np.arange(len(batch) + 1))
-        for k, doc in enumerate(batch):
-            rows = order[bounds[k] : bounds[k + 1]]
-            if len(rows) == 0:
-                empty.append(doc.id)
-            yield doc, found.spans[rows], found.signatures[rows], keys[rows]
+    def _batches(
+        self, documents: Iterable[Document], batch_size: int, workers: int
+    ) -> Iterator[Batch]:
+        chunks = _chunked(documents, max(1, batch_size))
+        workers = (os.cpu_count() or 1) if workers == 0 else workers
+        if workers <= 1:
+            for chunk in chunks:
+                yield Batch(chunk, *_sketch_job(([d.text for d in chunk], self.config)))
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending: deque[tuple[list[Document], Future[_Sketched]]] = deque()
+            for chunk in chunks:
+                job = ([d.text for d in chunk], self.config)
+                pending.append((chunk, pool.submit(_sketch_job, job)))
+                # A bounded queue: the workers stay busy and memory stays flat.
+                if len(pending) > 2 * workers:
+                    done, future = pending.popleft()
+                    yield Batch(done, *future.result())
+            while pending:
+                done, future = pending.popleft()
+                yield Batch(done, *future.result())
 
     def remove(self, doc_id: str) -> bool:
         """Remove a document; return whether it was in the index."""
@@ -185,28 +200,20 @@ class Index:
     def _load(self) -> _Table:
         if self._table is not None:
             return self._table
-        rowids, spans, signatures, bands = [], [], [], []
-        for stored in self._store.passages():
-            rowids.append(np.full(len(stored.spans), stored.rowid, dtype=np.int64))
-            spans.append(stored.spans)
-            signatures.append(stored.signatures)
-            bands.append(stored.bands)
-        cfg = self.config
-        rowid = np.concatenate(rowids) if rowids else np.zeros(0, dtype=np.int64)
-        band = np.concatenate(bands) if bands else np.zeros((0, cfg.bands), dtype=np.uint64)
-        flat = band.ravel()
-        order = np.argsort(flat, kind="stable")
-        self._table = _Table(
-            rowid=rowid,
-            spans=np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64),
-            signatures=(
-                np.concatenate(signatures)
-                if signatures
-                else np.zeros((0, cfg.num_perm), dtype=np.uint32)
-            ),
-            keys=flat[order],
-            owner=(order // cfg.bands).astype(np.int64),
-        )
+        stored = self._store.passages()
+        count = len(stored.rowid)
+        bits = max(1, (count - 1).bit_length())
+        owner = np.arange(count, dtype=np.uint64)
+        keys = np.empty((self.config.bands, count), dtype=np.uint64)
+        high = ~np.uint64((1 << bits) - 1)
+        for band in range(self.config.bands):
+            # Keys give their low bits to the passage number: with a million passages 44
+            # bits remain, and a chance collision only adds a passage pair that needs company.
+            packed = stored.bands[:, band] & high
+            packed |= owner
+            packed.sort()
+            keys[band] = packed
+        self._table = _Table(rowid=stored.rowid, spans=stored.spans, keys=keys, bits=bits)
         return self._table
 
     def candidates(self, *, same_outlet: bool = False) -> list[Candidate]:
@@ -225,8 +232,15 @@ class Index:
             document.
         """
         table = self._load()
-        left, right, shared = _bucket_pairs(table.keys, table.owner, self.config.max_bucket)
-        return self._group(table, left, right, shared, table, same_outlet=same_outlet)
+        found = [_bucket_pairs(band, table.bits, self.config.max_bucket) for band in table.keys]
+        pairs = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        unique, shared = np.unique(pairs, return_counts=True)
+        width = max(1, len(table.rowid))
+        left, right = unique // width, unique % width
+        return self._group(
+            table.rowid[left], table.rowid[right], left, right, shared, table,
+            same_outlet=same_outlet,
+        )  # fmt: skip
 
     def query(self, document: Document, *, same_outlet: bool = False) -> list[Candidate]:
         """Indexed documents that ``document`` may reuse or be reused by.
@@ -236,102 +250,103 @@ class Index:
         table = self._load()
         found = sketch([document.text], self.config)
         keys = band_keys(found.signatures, self.config.bands, self.config.rows)
-        flat = keys.ravel()
-        lo = np.searchsorted(table.keys, flat, side="left")
-        hi = np.searchsorted(table.keys, flat, side="right")
-        sizes = hi - lo
-        usable = (sizes > 0) & (sizes <= self.config.max_bucket)
-        mine = np.repeat(np.arange(len(flat)) // self.config.bands, np.where(usable, sizes, 0))
-        starts = np.repeat(lo[usable], sizes[usable])
-        within = np.arange(len(starts)) - np.repeat(
-            np.cumsum(sizes[usable]) - sizes[usable], sizes[usable]
-        )
-        theirs = table.owner[starts + within]
-        pair_keys = mine * len(table.rowid) + theirs
-        unique, shared = np.unique(pair_keys, return_counts=True)
-        query_table = _Table(
-            rowid=np.full(len(found.doc), -1, dtype=np.int64),
-            spans=found.spans,
-            signatures=found.signatures,
-            keys=np.zeros(0, dtype=np.uint64),
-            owner=np.zeros(0, dtype=np.int64),
-        )
-        left = unique // max(1, len(table.rowid))
-        right = unique % max(1, len(table.rowid))
+        mine_all, theirs_all = [], []
+        for band in range(self.config.bands):
+            column = table.keys[band]
+            wanted = keys[:, band] & ~table.mask
+            lo = np.searchsorted(column, wanted, side="left")
+            hi = np.searchsorted(column, wanted | table.mask, side="right")
+            sizes = hi - lo
+            sizes[sizes > self.config.max_bucket] = 0
+            mine_all.append(np.repeat(np.arange(len(wanted)), sizes))
+            starts = np.repeat(lo, sizes)
+            within = np.arange(len(starts)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            theirs_all.append((column[starts + within] & table.mask).astype(np.int64))
+        mine = np.concatenate(mine_all) if mine_all else np.zeros(0, dtype=np.int64)
+        theirs = np.concatenate(theirs_all) if theirs_all else np.zeros(0, dtype=np.int64)
+        width = max(1, len(table.rowid))
+        unique, shared = np.unique(mine * width + theirs, return_counts=True)
+        left, right = unique // width, unique % width
         return self._group(
-            query_table, left, right, shared, table, same_outlet=same_outlet, query=document
-        )
+            np.full(len(left), -1, dtype=np.int64), table.rowid[right], left, right, shared,
+            table, same_outlet=same_outlet, query=(document, found.spans),
+        )  # fmt: skip
 
-    def _group(
+    def _group(  # noqa: PLR0917 - private
         self,
-        left_table: _Table,
+        doc_l: np.ndarray,
+        doc_r: np.ndarray,
         left: np.ndarray,
         right: np.ndarray,
         shared: np.ndarray,
-        right_table: _Table,
+        table: _Table,
         *,
         same_outlet: bool,
-        query: Document | None = None,
+        query: tuple[Document, np.ndarray] | None = None,
     ) -> list[Candidate]:
+        """Turn colliding passage pairs into document candidates, in numpy.
+
+        ``doc_l``/``doc_r`` are the row ids of passages ``left``/``right``; row id -1 is the
+        queried document, whose passage spans come with ``query``.
+        """
         meta = self._store.outlets_and_dates()
         if query is not None:
-            meta[-1] = (query.outlet, query.date, query.id)
-        doc_l = left_table.rowid[left]
-        doc_r = right_table.rowid[right]
-        by_pair: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
-        for dl, dr, pl, pr, n in zip(
-            doc_l.tolist(),
-            doc_r.tolist(),
-            left.tolist(),
-            right.tolist(),
-            shared.tolist(),
-            strict=True,
-        ):
-            if dl == dr:
-                continue
-            if query is not None and meta[dr][2] == query.id:
-                continue
-            outlet_l, outlet_r = meta[dl][0], meta[dr][0]
-            if not same_outlet and outlet_l is not None and outlet_l == outlet_r:
-                continue
-            if dl < dr:
-                by_pair[(dl, dr)].append((pl, pr, n))
-            else:
-                by_pair[(dr, dl)].append((pr, pl, n))
+            meta[-1] = (query[0].outlet, query[0].date, query[0].id)
+        rowids = np.array(sorted(meta), dtype=np.int64)
+        outlets: dict[str, int] = {}
+        outlet_code = np.array(
+            [
+                outlets.setdefault(o, len(outlets)) if (o := meta[r][0]) else -1
+                for r in rowids.tolist()
+            ],
+            dtype=np.int64,
+        )
+        pos_l, pos_r = np.searchsorted(rowids, doc_l), np.searchsorted(rowids, doc_r)
+        keep = pos_l != pos_r
+        if not same_outlet:
+            keep &= (outlet_code[pos_l] != outlet_code[pos_r]) | (outlet_code[pos_l] < 0)
+        if query is not None:
+            twins = [
+                k for k, r in enumerate(rowids.tolist()) if r >= 0 and meta[r][2] == query[0].id
+            ]
+            keep &= ~np.isin(pos_r, twins)
+        pos_l, pos_r = pos_l[keep], pos_r[keep]
+        left, right, shared = left[keep], right[keep], shared[keep]
+        # One key per document pair, the smaller position first; its passage pairs strongest
+        # first.
+        swap = pos_l > pos_r
+        lo, hi = np.where(swap, pos_r, pos_l), np.where(swap, pos_l, pos_r)
+        pair = lo * len(rowids) + hi
+        order = np.lexsort((-shared, pair))
+        pair, lo, hi, swap = pair[order], lo[order], hi[order], swap[order]
+        left, right, shared = left[order], right[order], shared[order]
+        _, first, hits = np.unique(pair, return_index=True, return_counts=True)
+        spans_l = table.spans if query is None else query[1]
         out: list[tuple[int, int, Candidate]] = []
-        for (da, db), hits in by_pair.items():
-            if len(hits) < self.config.min_hits:
+        for start, count in zip(first.tolist(), hits.tolist(), strict=True):
+            if count < self.config.min_hits:
                 continue
-            out.append((da, db, self._candidate(da, db, hits, meta, left_table, right_table)))
+            da, db = int(lo[start]), int(hi[start])
+            take = slice(start, start + min(count, _MAX_PASSAGES_PER_CANDIDATE))
+            # (span in the document at da, span in the one at db, shared bands)
+            matches = [
+                (_span(table.spans[r]), _span(spans_l[p]), n) if s else
+                (_span(spans_l[p]), _span(table.spans[r]), n)
+                for p, r, n, s in zip(
+                    left[take].tolist(), right[take].tolist(), shared[take].tolist(),
+                    swap[take].tolist(), strict=True,
+                )
+            ]  # fmt: skip
+            candidate = _candidate(
+                meta[int(rowids[da])],
+                meta[int(rowids[db])],
+                count,
+                matches,
+                self.config,
+                a_is_query=query is not None,
+            )
+            out.append((da, db, candidate))
         return _cap_per_document(out, self.config.max_candidates)
-
-    def _candidate(  # noqa: PLR0917 - private
-        self,
-        da: int,
-        db: int,
-        hits: list[tuple[int, int, int]],
-        meta: dict[int, tuple[str | None, str | None, str]],
-        left_table: _Table,
-        right_table: _Table,
-    ) -> Candidate:
-        # In a query, row id -1 is the queried document, whose passages are in left_table;
-        # otherwise both sides index the same table.
-        table_a = left_table if da == -1 else right_table
-        table_b = right_table
-        if da == -1 and not _dates_decide(meta[da], meta[db]):
-            a_first = False  # undated query: a new article checked against the archive
-        else:
-            a_first = _earlier(meta[da], meta[db])
-        matches = []
-        for pa, pb, n in sorted(hits, key=lambda h: -h[2])[:_MAX_PASSAGES_PER_CANDIDATE]:
-            sim = estimated_jaccard(table_a.signatures[pa], table_b.signatures[pb])
-            span_a = (int(table_a.spans[pa, 0]), int(table_a.spans[pa, 1]))
-            span_b = (int(table_b.spans[pb, 0]), int(table_b.spans[pb, 1]))
-            src, tgt = (span_a, span_b) if a_first else (span_b, span_a)
-            matches.append(PassageMatch(source_span=src, target_span=tgt, bands=n, similarity=sim))
-        id_a, id_b = meta[da][2], meta[db][2]
-        source, target = (id_a, id_b) if a_first else (id_b, id_a)
-        return Candidate(source=source, target=target, hits=len(hits), passages=tuple(matches))
 
     def scan(
         self,
@@ -426,53 +441,96 @@ class Index:
         return clusters
 
 
-class _Counting:
-    """Pass rows through, counting passages."""
+_Sketched = tuple[np.ndarray, np.ndarray, np.ndarray]
 
-    def __init__(self, rows: Iterator[tuple[Document, np.ndarray, np.ndarray, np.ndarray]]):
-        self._rows = rows
+
+def _sketch_job(job: tuple[list[str], IndexConfig]) -> _Sketched:
+    """Passages of a batch of texts: (document of each passage, spans, band keys)."""
+    texts, config = job
+    found = sketch(texts, config)
+    return found.doc, found.spans, band_keys(found.signatures, config.bands, config.rows)
+
+
+def _chunked(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for doc in documents:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Counting:
+    """Pass batches through, counting passages and noting documents without any."""
+
+    def __init__(self, batches: Iterator[Batch], empty: list[str]) -> None:
+        self._batches = batches
+        self._empty = empty
         self.passages = 0
 
-    def __iter__(self) -> Iterator[tuple[Document, np.ndarray, np.ndarray, np.ndarray]]:
-        for row in self._rows:
-            self.passages += len(row[1])
-            yield row
+    def __iter__(self) -> Iterator[Batch]:
+        for batch in self._batches:
+            self.passages += len(batch.doc)
+            counts = np.bincount(batch.doc, minlength=len(batch.documents)).tolist()
+            self._empty.extend(d.id for d, n in zip(batch.documents, counts, strict=True) if not n)
+            yield batch
 
 
-def _bucket_pairs(
-    keys: np.ndarray, owner: np.ndarray, max_bucket: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct passage pairs sharing a bucket, with the number of buckets they share.
+def _span(row: np.ndarray) -> tuple[int, int]:
+    return int(row[0]), int(row[1])
 
-    Buckets larger than ``max_bucket`` are skipped.
+
+def _candidate(
+    a: tuple[str | None, str | None, str],
+    b: tuple[str | None, str | None, str],
+    hits: int,
+    matches: list[tuple[tuple[int, int], tuple[int, int], int]],
+    config: IndexConfig,
+    *,
+    a_is_query: bool,
+) -> Candidate:
+    """Make the candidate of documents ``a`` and ``b``, given as ``(outlet, date, id)``.
+
+    ``matches`` hold ``(span in a, span in b, shared bands)``. The source is the earlier
+    document; a queried document ``a`` is the later one unless dates say otherwise (a new
+    article checked against the archive).
     """
-    if len(keys) < 2:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-    starts = np.concatenate(([0], change))
-    ends = np.concatenate((change, [len(keys)]))
-    sizes = ends - starts
+    a_first = False if a_is_query and not _dates_decide(a, b) else _earlier(a, b)
+    passages = []
+    for span_a, span_b, n in matches:
+        src, tgt = (span_a, span_b) if a_first else (span_b, span_a)
+        similarity = jaccard_from_bands(n, config.bands, config.rows)
+        passages.append(
+            PassageMatch(source_span=src, target_span=tgt, bands=n, similarity=similarity)
+        )
+    passages.sort(key=lambda p: (-p.bands, p.source_span, p.target_span))
+    source, target = (a[2], b[2]) if a_first else (b[2], a[2])
+    return Candidate(source=source, target=target, hits=hits, passages=tuple(passages))
+
+
+def _bucket_pairs(band: np.ndarray, bits: int, max_bucket: int) -> np.ndarray:
+    """Distinct passage pairs sharing a bucket of one band, as ``low * P + high`` codes.
+
+    ``band`` is sorted, each key's low ``bits`` bits holding its passage. Buckets larger than
+    ``max_bucket`` are skipped.
+    """
+    if len(band) < 2:
+        return np.zeros(0, dtype=np.int64)
+    key = band >> np.uint64(bits)
+    starts = np.flatnonzero(np.diff(key, prepend=key[0] ^ np.uint64(1)))
+    sizes = np.diff(np.append(starts, len(band)))
     ok = (sizes >= 2) & (sizes <= max_bucket)
     starts, sizes = starts[ok], sizes[ok]
-    # Every position p of a bucket pairs with the positions after it in the same bucket.
-    position = (
-        np.concatenate([np.arange(s, s + n) for s, n in zip(starts, sizes, strict=True)])
-        if len(starts)
-        else np.zeros(0, dtype=np.int64)
-    )
-    bucket_end = np.repeat(starts + sizes, sizes)
-    later = bucket_end - position - 1
+    # Every position of a bucket pairs with the positions after it in the same bucket.
+    position = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    later = np.repeat(starts + sizes, sizes) - position - 1
     first = np.repeat(position, later)
-    offset = np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)
-    second = first + offset + 1
+    second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)
+    owner = (band & np.uint64((1 << bits) - 1)).astype(np.int64)
     a, b = owner[first], owner[second]
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    keep = lo != hi
-    pair = lo[keep] * (int(owner.max()) + 1) + hi[keep]
-    unique, counts = np.unique(pair, return_counts=True)
-    width = int(owner.max()) + 1
-    return unique // width, unique % width, counts
+    return np.asarray(np.minimum(a, b) * len(band) + np.maximum(a, b))
 
 
 def _dates_decide(

@@ -57,6 +57,47 @@ class TestAddRemove:
             assert "u0-0001" not in index
             assert len(index) == 2
 
+    def test_replaced_and_removed_passages_are_gone(self, tmp_path: Path) -> None:
+        """After replace or remove, the old text's passages no longer collide."""
+        text = article(11)
+        with Index(tmp_path / "i.db") as index:
+            index.add([Document(id="a", outlet="X", text=text), *unrelated(10)])
+            index.add([Document(id="b", outlet="Y", text=text)])
+            assert [(c.source, c.target) for c in index.candidates()] == [("a", "b")]
+            # "a" now holds another text: its old passages must not pair it with "b".
+            index.add([Document(id="a", outlet="X", text=article(12))])
+            assert index.candidates() == []
+            index.add([Document(id="c", outlet="Z", text=text)])
+            assert [(c.source, c.target) for c in index.candidates()] == [("b", "c")]
+            index.remove("c")
+            assert index.candidates() == []
+        with Index(tmp_path / "i.db") as index:
+            assert index.candidates() == []
+            assert index.query(Document(id="q", outlet="Q", text=text))[0].source == "b"
+
+    def test_dead_passages_are_compacted(self, tmp_path: Path) -> None:
+        """Re-adding the same documents again and again does not grow the stored passages."""
+        path = tmp_path / "i.db"
+        with Index(path) as index:
+            for _ in range(6):
+                index.add(unrelated(30))
+            live = index.info()["passages"]
+        with sqlite3.connect(path) as conn:
+            (stored,) = conn.execute("SELECT sum(passages) FROM segments").fetchone()
+        assert stored <= 2 * live
+
+    def test_workers_give_the_same_index(self, tmp_path: Path) -> None:
+        """Sketching in worker processes stores exactly what one process stores."""
+        hill, farm = _seeds()
+        docs = [*unrelated(120), hill, farm]
+        found = []
+        for workers, name in ((1, "one.db"), (2, "two.db")):
+            with Index(tmp_path / name) as index:
+                summary = index.add(docs, batch_size=25, workers=workers)
+                found.append((summary, index.candidates()))
+        assert found[0] == found[1]
+        assert [(c.source, c.target) for c in found[0][1]] == [("hill", "farm")]
+
     def test_document_without_passages_is_stored_and_reported(self) -> None:
         """A text too short to index is kept, and named in the summary."""
         with Index() as index:
@@ -114,12 +155,14 @@ class TestPersistence:
         with Index(path) as index:
             index.add(_seeds())
         with sqlite3.connect(path) as conn:
-            blobs = [
-                b for row in conn.execute("SELECT spans, signatures, bands FROM documents")
-                for b in row
-            ]  # fmt: skip
-        assert blobs
-        assert not any(blob.startswith(b"\x80") for blob in blobs)
+            rows = conn.execute("SELECT passages, rowids, spans, bands FROM segments").fetchall()
+        assert rows
+        for passages, rowids, spans, bands in rows:
+            # Exactly the numbers, nothing else: 8 bytes per row id, 16 per span, 8 per band.
+            assert len(rowids) == 8 * passages
+            assert len(spans) == 16 * passages
+            assert len(bands) == 8 * passages * IndexConfig().bands
+            assert not any(blob.startswith(b"\x80") for blob in (rowids, spans, bands))
 
 
 class TestCandidates:
@@ -182,6 +225,22 @@ class TestCandidates:
             found = index.query(farm)
             assert [c.source for c in found] == ["hill"]
             assert "farm" not in index
+
+    def test_query_agrees_with_candidates(self) -> None:
+        """Querying an indexed article's text finds the partners candidates() pairs it with."""
+        hill, farm = _seeds()
+        with Index() as index:
+            index.add([hill, farm, *unrelated(40)])
+            (pair,) = index.candidates()
+            found_all = index.query(
+                Document(id="new", outlet="N", date="2030-01-01", text=farm.text)
+            )
+        # The farm article itself (same text) and the Hill's, which the farm one rewrites.
+        assert {(c.source, c.target) for c in found_all} == {("hill", "new"), ("farm", "new")}
+        (found,) = [c for c in found_all if c.source == "hill"]
+        assert found.hits == pair.hits
+        assert pair.hits <= 10  # all colliding passage pairs are listed, none cut
+        assert found.passages == pair.passages
 
     def test_hub_buckets_are_capped(self) -> None:
         """A passage shared by more documents than max_bucket yields no pairs by itself."""
