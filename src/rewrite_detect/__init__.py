@@ -13,6 +13,7 @@ from rewrite_detect.config import DetectorConfig, IndexConfig
 from rewrite_detect.errors import (
     ConfigError,
     DocumentNotFoundError,
+    IndexBusyError,
     IndexCorruptError,
     IndexMismatchError,
     InputError,
@@ -58,6 +59,7 @@ __all__ = [
     "DocumentNotFoundError",
     "Evidence",
     "Index",
+    "IndexBusyError",
     "IndexConfig",
     "IndexCorruptError",
     "IndexMismatchError",

@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 
 from rewrite_detect import __version__
 from rewrite_detect.config import DetectorConfig
-from rewrite_detect.errors import RewriteDetectError
+from rewrite_detect.errors import IndexCorruptError, RewriteDetectError
 from rewrite_detect.index import Index
 from rewrite_detect.ingest import iter_documents, load_document, read_metadata
 from rewrite_detect.minhash import lsh_probability, lsh_threshold
@@ -121,6 +121,15 @@ def _add_index_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     clusters.add_argument("--workers", type=int, default=0, help="processes (default: one per CPU)")
     info = sub.add_parser("info", help="size, settings and LSH curve of an index")
     info.add_argument("index", help="index file")
+    check = sub.add_parser("check", help="verify an index file (exit 1 when damaged)")
+    check.add_argument("index", help="index file")
+    export = sub.add_parser("export", help="write documents and settings to JSON Lines")
+    export.add_argument("index", help="index file")
+    export.add_argument("-o", "--output", required=True, help="JSON Lines file to write")
+    restore = sub.add_parser("import", help="build an index from an 'index export' file")
+    restore.add_argument("index", help="index file to create")
+    restore.add_argument("file", help="file written by 'rewrite-detect index export'")
+    restore.add_argument("--workers", type=int, default=0, help="processes (default: one per CPU)")
 
 
 def _existing_index(path: str) -> Index:
@@ -282,12 +291,49 @@ def _index_info(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _index_check(args: argparse.Namespace) -> int:
+    try:
+        with _existing_index(args.index) as index:
+            documents = len(index)
+            problems = index.check()
+            passages = 0 if problems else int(str(index.info()["passages"]))
+    except IndexCorruptError as exc:
+        sys.stdout.write(f"damaged: {exc}\n")
+        return ExitCode.POLICY_BROKEN
+    for problem in problems:
+        sys.stdout.write(f"damaged: {problem}\n")
+    if problems:
+        return ExitCode.POLICY_BROKEN
+    sys.stdout.write(f"ok: {documents:,} documents, {passages:,} passages verified\n")
+    return ExitCode.OK
+
+
+def _index_export(args: argparse.Namespace) -> int:
+    with _existing_index(args.index) as index:
+        count = index.export(args.output)
+    sys.stdout.write(f"exported {count:,} documents to {args.output}\n")
+    return ExitCode.OK
+
+
+def _index_import(args: argparse.Namespace) -> int:
+    if args.index != ":memory:" and Path(args.index).exists():
+        msg = f"{args.index}: already exists; import into a new file"
+        raise RewriteDetectError(msg)
+    with Index.restore(args.file, args.index, workers=args.workers) as index:
+        count = len(index)
+    sys.stdout.write(f"imported {count:,} documents into {args.index}\n")
+    return ExitCode.OK
+
+
 _INDEX_COMMANDS = {
     "add": _index_add,
     "query": _index_query,
     "scan": _index_scan,
     "clusters": _index_clusters,
     "info": _index_info,
+    "check": _index_check,
+    "export": _index_export,
+    "import": _index_import,
 }
 
 

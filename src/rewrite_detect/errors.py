@@ -9,7 +9,8 @@ working for callers that do not know this package::
     │   └── DocumentNotFoundError(InputError, FileNotFoundError)
     ├── ConfigError(RewriteDetectError, ValueError)     bad threshold or option
     │   └── IndexMismatchError(ConfigError)             index built with other settings
-    └── IndexCorruptError(RewriteDetectError, OSError)  index file unreadable or damaged
+    ├── IndexCorruptError(RewriteDetectError, OSError)  index file unreadable or damaged
+    └── IndexBusyError(RewriteDetectError, TimeoutError) index locked by another writer
 
 Messages say what was wrong and what to do about it.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "DocumentNotFoundError",
+    "IndexBusyError",
     "IndexCorruptError",
     "IndexMismatchError",
     "InputError",
@@ -48,3 +50,7 @@ class IndexMismatchError(ConfigError):
 
 class IndexCorruptError(RewriteDetectError, OSError):
     """An index file cannot be read: not an index, truncated or damaged."""
+
+
+class IndexBusyError(RewriteDetectError, TimeoutError):
+    """Another process held the index's write lock for longer than the timeout."""

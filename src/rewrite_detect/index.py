@@ -17,12 +17,14 @@ the share of bands it shares.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +45,7 @@ from rewrite_detect.storage import Batch, Store
 __all__ = ["AddSummary", "Index"]
 
 _MAX_PASSAGES_PER_CANDIDATE = 10
+_EXPORT_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +89,10 @@ class Index:
         an :class:`~rewrite_detect.errors.IndexMismatchError`.
     detector : DetectorConfig, optional
         Settings of the comparisons made by :meth:`scan`.
+    timeout : float
+        Seconds to wait for another process's write to finish before
+        :class:`~rewrite_detect.errors.IndexBusyError`. Readers never wait: a query sees the
+        index as of the last finished add.
 
     Examples
     --------
@@ -102,8 +109,9 @@ class Index:
         *,
         config: IndexConfig | None = None,
         detector: DetectorConfig | None = None,
+        timeout: float = 60.0,
     ) -> None:
-        self._store = Store(path, config, _fingerprint)
+        self._store = Store(path, config, _fingerprint, timeout=timeout)
         self.config = self._store.config
         self.detector = detector or DetectorConfig(language=self.config.language)
         self._table: _Table | None = None
@@ -189,6 +197,84 @@ class Index:
             while pending:
                 done, future = pending.popleft()
                 yield Batch(done, *future.result())
+
+    def check(self) -> list[str]:
+        """Verify the index file; return the problems found (none: an empty list).
+
+        Runs SQLite's integrity check, verifies every segment's checksum and shape, and
+        recomputes every document's passages from its stored text to compare them with the
+        stored band keys and spans.
+        """
+        problems = self._store.check()
+        if problems:
+            return problems
+        stored = self._store.passages()
+        order = np.argsort(stored.rowid, kind="stable")
+        rowid = stored.rowid[order]
+        for batch in _chunked_rows(self._store.documents(), 1000):
+            found = sketch([doc.text for _, doc in batch], self.config)
+            keys = band_keys(found.signatures, self.config.bands, self.config.rows)
+            for k, (row, doc) in enumerate(batch):
+                mine = found.doc == k
+                at = order[np.searchsorted(rowid, row) : np.searchsorted(rowid, row, "right")]
+                same = np.array_equal(stored.spans[at], found.spans[mine]) and np.array_equal(
+                    stored.bands[at], keys[mine]
+                )
+                if not same:
+                    problems.append(
+                        f"document {doc.id!r}: stored passages do not match its text "
+                        "(re-add it to repair)"
+                    )
+        return problems
+
+    def export(self, path: str | Path) -> int:
+        """Write the index's documents and configuration to a JSON Lines file.
+
+        The first line records the format and the :class:`IndexConfig`; each further line
+        is one document (``id``, ``outlet``, ``url``, ``date``, ``title``, ``text``), the
+        format ``rewrite-detect index add`` reads. :meth:`restore` reads it back exactly.
+        Returns the number of documents written.
+        """
+        count = 0
+        with Path(path).open("w", encoding="utf-8", newline="\n") as out:
+            header = {"rewrite_detect_export": _EXPORT_VERSION, "config": self.config.to_dict()}
+            out.write(json.dumps(header, sort_keys=True) + "\n")
+            for _, doc in self._store.documents():
+                record = {
+                    "id": doc.id, "outlet": doc.outlet, "url": doc.url, "date": doc.date,
+                    "title": doc.title, "text": doc.text,
+                }  # fmt: skip
+                # ASCII escapes keep any string exact, lone surrogates included.
+                out.write(json.dumps(record) + "\n")
+                count += 1
+        return count
+
+    @classmethod
+    def restore(cls, export: str | Path, path: str | Path = ":memory:", **kwargs: Any) -> Index:
+        """Build an index at ``path`` from a file written by :meth:`export`.
+
+        The index gets the exported configuration; ``path`` must not hold another index
+        built with different settings. Extra keyword arguments go to :meth:`add`.
+        """
+        lines = _export_lines(Path(export))
+        header = next(lines, (1, ""))[1]
+        try:
+            meta = json.loads(header)
+            version = meta["rewrite_detect_export"]
+            config = IndexConfig.from_dict(meta["config"])
+        except (ValueError, KeyError, TypeError):
+            msg = f"{export}: not an index export (no header line); write one with 'index export'"
+            raise InputError(msg) from None
+        if version != _EXPORT_VERSION:
+            msg = f"{export}: export format {version!r}; this release reads {_EXPORT_VERSION}"
+            raise InputError(msg)
+        index = cls(path, config=config)
+        try:
+            index.add((_exported(line, f"{export}:{n}") for n, line in lines), **kwargs)
+        except BaseException:
+            index.close()
+            raise
+        return index
 
     def remove(self, doc_id: str) -> bool:
         """Remove a document; return whether it was in the index."""
@@ -449,6 +535,39 @@ def _sketch_job(job: tuple[list[str], IndexConfig]) -> _Sketched:
     texts, config = job
     found = sketch(texts, config)
     return found.doc, found.spans, band_keys(found.signatures, config.bands, config.rows)
+
+
+def _chunked_rows(
+    rows: Iterable[tuple[int, Document]], size: int
+) -> Iterator[list[tuple[int, Document]]]:
+    batch: list[tuple[int, Document]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _export_lines(path: Path) -> Iterator[tuple[int, str]]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.strip():
+                    yield number, line
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{path}: cannot read the export ({exc}); give a file written by 'index export'"
+        raise InputError(msg) from None
+
+
+def _exported(line: str, where: str) -> Document:
+    try:
+        record = json.loads(line)
+        return Document(**record)
+    except (ValueError, TypeError) as exc:
+        msg = f"{where}: not a document of an index export ({exc})"
+        raise InputError(msg) from None
 
 
 def _chunked(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -278,6 +278,8 @@ def read_jsonl(path: str | Path, *, on_error: ErrorHandler) -> Iterator[Document
                 return
             if not line.strip():
                 continue
+            if line_no == 1 and line.startswith('{"config"') and "rewrite_detect_export" in line:
+                continue  # the header line of an index export ('rewrite-detect index export')
             try:
                 yield _from_json(line, f"{name}:{line_no}")
             except RewriteDetectError as exc:

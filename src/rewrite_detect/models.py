@@ -64,6 +64,20 @@ class Verdict(StrEnum):
     INDEPENDENT = "independent"
 
 
+def _no_lone_surrogate(doc_id: str, name: str, value: str | None) -> None:
+    """Refuse a string no file can store: a lone UTF-16 surrogate (from bad decoding)."""
+    if value is None or value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        msg = (
+            f"Document {doc_id!r}: {name} holds a lone surrogate at position {exc.start}, "
+            "which is not text; decode the source with errors='replace'"
+        )
+        raise InputError(msg) from None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """One article.
@@ -98,6 +112,15 @@ class Document:
                 "decode bytes first or use rewrite_detect.load_document"
             )
             raise InputError(msg)
+        for name in ("outlet", "url", "date", "title"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                msg = (
+                    f"Document {self.id!r}: {name} must be str or None, not {type(value).__name__}"
+                )
+                raise InputError(msg)
+        for name in ("id", "text", "outlet", "url", "title"):
+            _no_lone_surrogate(self.id, name, getattr(self, name))
         if self.date is not None:
             try:
                 _dt.datetime.fromisoformat(self.date)

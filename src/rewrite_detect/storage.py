@@ -15,19 +15,25 @@ dead weight that loading skips, and a segment that is more than half dead is rew
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 
 from rewrite_detect.config import IndexConfig
-from rewrite_detect.errors import IndexCorruptError, IndexMismatchError
+from rewrite_detect.errors import IndexBusyError, IndexCorruptError, IndexMismatchError
 from rewrite_detect.models import Document
 
 __all__ = ["FORMAT_VERSION", "Batch", "Store", "StoredPassages"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 FORMAT_VERSION = 2
 """Version of the table layout below."""
@@ -50,7 +56,8 @@ CREATE TABLE IF NOT EXISTS segments (
     passages INTEGER NOT NULL,
     rowids BLOB NOT NULL,
     spans BLOB NOT NULL,
-    bands BLOB NOT NULL
+    bands BLOB NOT NULL,
+    checksum TEXT NOT NULL
 );
 """
 
@@ -78,6 +85,42 @@ class StoredPassages:
     bands: np.ndarray
 
 
+class _Guard:
+    """Turn SQLite's errors into ours: a locked file is busy, anything else is damage."""
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            msg = (
+                f"{self.path}: another process has been writing to this index for more than "
+                f"{self.timeout:g} s; try again when it is done, or allow a longer timeout"
+            )
+            raise IndexBusyError(msg) from None
+        if isinstance(exc, sqlite3.DatabaseError):
+            msg = (
+                f"{self.path}: index damaged ({exc}); run 'rewrite-detect index check "
+                f"{self.path}', then restore it from an export or rebuild it"
+            )
+            raise IndexCorruptError(msg) from None
+
+
+def _guarded(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """Run a :class:`Store` method under its :class:`_Guard`."""
+
+    @functools.wraps(method)
+    def run(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._guard():
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 class Store:
     """A SQLite file holding an index.
 
@@ -97,29 +140,47 @@ class Store:
         path: str | Path,
         config: IndexConfig | None,
         fingerprint_of: Callable[[IndexConfig], str],
+        *,
+        timeout: float = 60.0,
     ) -> None:
         self.path = str(path)
+        self.timeout = timeout
+        if self.path != ":memory:":
+            _check_file(self.path)
         try:
-            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
-            stored = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
+            tables = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_master")}
+            stored = (
+                dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+                if "meta" in tables
+                else {}
+            )
         except sqlite3.DatabaseError as exc:
             msg = (
                 f"{self.path}: not a rewrite_detect index or damaged ({exc}); "
                 "rebuild it with 'rewrite-detect index add'"
             )
             raise IndexCorruptError(msg) from None
-        if not stored:
-            if config is None:
-                config = IndexConfig()
-            self._write_meta(config, fingerprint_of(config))
-        else:
+        if stored:
+            # Checked before anything is written: an index of another format stays untouched.
             self._check_meta(stored, config, fingerprint_of)
             # Search settings (min_hits, …) may differ from the stored ones; the caller's win.
             config = config or IndexConfig.from_dict(json.loads(stored["config"]))
+        elif tables - {"sqlite_sequence"}:
+            msg = f"{self.path}: a SQLite file but not a rewrite_detect index; choose another path"
+            raise IndexCorruptError(msg)
+        else:
+            config = config or IndexConfig()
+        with self._guard():
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            if not stored:
+                self._conn.executescript(_SCHEMA)
+                self._write_meta(config, fingerprint_of(config))
         self.config = config
+
+    def _guard(self) -> _Guard:
+        return _Guard(self.path, self.timeout)
 
     def _write_meta(self, config: IndexConfig, fingerprint: str) -> None:
         with self._transaction():
@@ -173,13 +234,16 @@ class Store:
         """Close the file."""
         self._conn.close()
 
+    @_guarded
     def __len__(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
+    @_guarded
     def __contains__(self, doc_id: object) -> bool:
         row = self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row is not None
 
+    @_guarded
     def put(self, batches: Iterable[Batch]) -> tuple[int, int]:
         """Insert or replace documents with their passages, all in one transaction.
 
@@ -217,13 +281,9 @@ class Store:
         segment = None
         if live.any():
             cursor = self._conn.execute(
-                "INSERT INTO segments (passages, rowids, spans, bands) VALUES (?, ?, ?, ?)",
-                (
-                    int(live.sum()),
-                    passages[live].astype("<i8").tobytes(),
-                    batch.spans[live].astype("<i8").tobytes(),
-                    batch.bands[live].astype("<u8").tobytes(),
-                ),
+                "INSERT INTO segments (passages, rowids, spans, bands, checksum) "
+                "VALUES (?, ?, ?, ?, ?)",
+                _segment_row(passages[live], batch.spans[live], batch.bands[live]),
             )
             segment = cursor.lastrowid
         self._conn.executemany(
@@ -246,6 +306,7 @@ class Store:
         )
         return len(keep) - replaced, replaced
 
+    @_guarded
     def delete(self, doc_id: str) -> bool:
         """Remove a document; return whether it was there."""
         with self._transaction():
@@ -254,6 +315,7 @@ class Store:
             self._compact()
         return cursor.rowcount > 0
 
+    @_guarded
     def _compact(self) -> None:
         """Rewrite segments that are more than half dead passages; drop empty ones."""
         stale = self._conn.execute(
@@ -271,17 +333,12 @@ class Store:
                     continue
                 (found,) = self._segments(f"WHERE id = {int(segment)}", alive)
                 self._conn.execute(
-                    "UPDATE segments SET passages = ?, rowids = ?, spans = ?, bands = ? "
-                    "WHERE id = ?",
-                    (
-                        len(found.rowid),
-                        found.rowid.astype("<i8").tobytes(),
-                        found.spans.astype("<i8").tobytes(),
-                        found.bands.astype("<u8").tobytes(),
-                        segment,
-                    ),
+                    "UPDATE segments SET passages = ?, rowids = ?, spans = ?, bands = ?, "
+                    "checksum = ? WHERE id = ?",
+                    (*_segment_row(found.rowid, found.spans, found.bands), segment),
                 )
 
+    @_guarded
     def passages(self) -> StoredPassages:
         """Return the live passages of every document, in the order they were added."""
         found = self._segments("ORDER BY id")
@@ -307,10 +364,12 @@ class Store:
         live = self._live() if live is None else live
         bands = self.config.bands
         out = []
-        for segment, count, rowids, spans, keys in self._conn.execute(
-            f"SELECT id, passages, rowids, spans, bands FROM segments {where}"
+        for segment, count, rowids, spans, keys, checksum in self._conn.execute(
+            f"SELECT id, passages, rowids, spans, bands, checksum FROM segments {where}"
         ):
             try:
+                if _checksum(rowids, spans, keys) != checksum:
+                    raise ValueError
                 rowid = np.frombuffer(rowids, dtype="<i8")
                 found = StoredPassages(
                     rowid=rowid.astype(np.int64),
@@ -330,6 +389,38 @@ class Store:
             out.append(found)
         return out
 
+    @_guarded
+    def check(self) -> list[str]:
+        """Problems found in the file: SQLite's integrity check, segment checksums, links."""
+        problems = [
+            f"SQLite: {line}"
+            for (line,) in self._conn.execute("PRAGMA integrity_check")
+            if line != "ok"
+        ]
+        live = self._live()
+        for (segment,) in self._conn.execute("SELECT id FROM segments ORDER BY id").fetchall():
+            try:
+                self._segments(f"WHERE id = {int(segment)}", live)
+            except IndexCorruptError as exc:
+                problems.append(str(exc).removeprefix(f"{self.path}: "))
+        missing = self._conn.execute(
+            "SELECT count(*) FROM documents WHERE segment IS NOT NULL AND segment NOT IN "
+            "(SELECT id FROM segments)"
+        ).fetchone()[0]
+        if missing:
+            problems.append(f"{missing} documents name a segment of passages that is missing")
+        return problems
+
+    def documents(self) -> Iterator[tuple[int, Document]]:
+        """Every stored document with its row id, in row order."""
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT rowid, id, outlet, url, date, title, text FROM documents ORDER BY rowid"
+            )
+            for rowid, *fields in rows:
+                yield int(rowid), _document(tuple(fields))
+
+    @_guarded
     def document(self, doc_id: str) -> Document | None:
         """Return the stored document with this id, or ``None``."""
         row = self._conn.execute(
@@ -337,6 +428,7 @@ class Store:
         ).fetchone()
         return _document(row) if row else None
 
+    @_guarded
     def outlets_and_dates(self) -> dict[int, tuple[str | None, str | None, str]]:
         """``rowid -> (outlet, date, id)`` for every document."""
         return {
@@ -360,8 +452,55 @@ class _Transaction:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
             self._conn.execute("COMMIT")
-        else:
+        elif self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
+
+
+def _check_file(path: str) -> None:
+    """Refuse a file that is not SQLite, or shorter than its header says (truncated)."""
+    try:
+        with Path(path).open("rb") as handle:
+            header = handle.read(100)
+            size = handle.seek(0, 2)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        msg = f"{path}: cannot open the index ({exc.strerror}); check the path and permissions"
+        raise IndexCorruptError(msg) from None
+    if not header:
+        return  # an empty file becomes a new index
+    if not header.startswith(b"SQLite format 3\x00") or len(header) < 100:
+        msg = f"{path}: not a rewrite_detect index or damaged (not a SQLite file)"
+        raise IndexCorruptError(msg)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count in the header is valid when the two change counters agree.
+    if header[24:28] == header[92:96] and size < pages * page_size:
+        msg = (
+            f"{path}: index truncated ({size:,} of {pages * page_size:,} bytes); restore it "
+            "from an export ('rewrite-detect index import') or rebuild it"
+        )
+        raise IndexCorruptError(msg)
+
+
+def _checksum(*buffers: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for buffer in buffers:
+        digest.update(buffer)
+    return digest.hexdigest()
+
+
+def _segment_row(
+    rowid: np.ndarray, spans: np.ndarray, bands: np.ndarray
+) -> tuple[int, bytes, bytes, bytes, str]:
+    """Column values of a segment: count, three little-endian buffers, their checksum."""
+    buffers = (
+        rowid.astype("<i8").tobytes(),
+        spans.astype("<i8").tobytes(),
+        bands.astype("<u8").tobytes(),
+    )
+    return (len(rowid), *buffers, _checksum(*buffers))
 
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
