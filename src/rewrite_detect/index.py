@@ -408,9 +408,15 @@ class Index:
         left, right, shared = left[order], right[order], shared[order]
         _, first, hits = np.unique(pair, return_index=True, return_counts=True)
         spans_l = table.spans if query is None else query[1]
+        # A short article has few passages: it needs as many hits as it has passages, not
+        # more (a five-sentence story has two), or its exact copy could never be found.
+        size = np.bincount(np.searchsorted(rowids, table.rowid), minlength=len(rowids))
+        if query is not None:
+            size[0] = len(query[1])
+        needed = np.minimum(self.config.min_hits, np.minimum(size[lo[first]], size[hi[first]]))
         out: list[tuple[int, int, Candidate]] = []
-        for start, count in zip(first.tolist(), hits.tolist(), strict=True):
-            if count < self.config.min_hits:
+        for start, count, need in zip(first.tolist(), hits.tolist(), needed.tolist(), strict=True):
+            if count < need:
                 continue
             da, db = int(lo[start]), int(hi[start])
             take = slice(start, start + min(count, _MAX_PASSAGES_PER_CANDIDATE))

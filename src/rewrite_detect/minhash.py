@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -28,7 +29,15 @@ import numpy as np
 
 from rewrite_detect.config import IndexConfig
 from rewrite_detect.errors import ConfigError
-from rewrite_detect.normalize import QUOTE_FOLD, TOKEN_RE, lemmatize, stopwords, zipf
+from rewrite_detect.normalize import (
+    QUOTE_FOLD,
+    TOKEN_RE,
+    lemmatize,
+    stopwords,
+    strip_invisible,
+    unconfuse,
+    zipf,
+)
 
 __all__ = [
     "NORMALIZER_VERSION",
@@ -42,7 +51,7 @@ __all__ = [
     "sketch",
 ]
 
-NORMALIZER_VERSION = 2
+NORMALIZER_VERSION = 3
 """Bump when tokenisation, lemmas or shingle selection change: stored signatures go stale."""
 
 # Pseudo-sentences for passages, only used to place window edges: a line break, or one of
@@ -51,6 +60,9 @@ NORMALIZER_VERSION = 2
 # passes over the batch.
 _SENTENCE_ENDS = (".", '."', ".'", ".)")
 _BREAK = "\x00"
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+_CJK_BIGRAM_RE = re.compile(f"([{_CJK}])(?=([{_CJK}]))")
 _FOLD = {**QUOTE_FOLD, ord("?"): ".", ord("!"): ".", ord("…"): "."}
 _BAND_MIX = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
@@ -163,7 +175,8 @@ class _Shingler:
 
     def learn(self, token: str) -> int:
         """Shingle hash of one white-space token, or -1 when it is no shingle."""
-        parts = TOKEN_RE.findall(token)
+        # Zero-width padding and look-alike letters, spinners' tricks, do not hide a word.
+        parts = TOKEN_RE.findall(unconfuse(strip_invisible(token)).lower())
         core = " ".join(parts)
         # "china", "china," and "(china" share one learnt core.
         value = self.cores.get(core)
@@ -208,8 +221,20 @@ def _shingler(language: str, max_zipf: float) -> _Shingler:
 
 def _shingles(sentence: str, config: IndexConfig) -> set[int]:
     """Shingles of one piece of text (the reference the bulk path must agree with)."""
-    ids = _shingler(config.language, config.max_zipf).ids(_light_fold(sentence))
+    ids = _shingler(config.language, config.max_zipf).ids(_token_text(_light_fold(sentence)))
     return set(ids[ids >= 0].astype(np.uint32).tolist())
+
+
+def _token_text(text: str) -> str:
+    """Text whose white-space tokens are the shingle candidates.
+
+    Chinese and Japanese are written without spaces: a run of their characters becomes its
+    overlapping character bigrams ("abcd" -> "ab bc cd d"), the usual unit of copy detection
+    in those scripts.
+    """
+    if _CJK_RE.search(text) is None:
+        return text
+    return _CJK_BIGRAM_RE.sub(r"\1\2 ", text)
 
 
 def _light_fold(text: str) -> str:
@@ -252,7 +277,9 @@ def sketch(texts: Sequence[str], config: IndexConfig) -> Passages:
     piece_spans = np.stack((piece_start + lead, piece_start + lengths - trail), axis=1)
     piece_spans -= doc_starts[piece_doc, None]
 
-    ids = _shingler(config.language, config.max_zipf).ids(joined.replace(_BREAK, _MARKER_RE_TOKEN))
+    ids = _shingler(config.language, config.max_zipf).ids(
+        _token_text(joined.replace(_BREAK, _MARKER_RE_TOKEN))
+    )
     piece_of = np.cumsum(ids == _MARKER)
     keep = ids >= 0
     tokens = ids[keep].astype(np.uint32)

@@ -26,6 +26,8 @@ __all__ = [
     "lemmatize",
     "normalize_for_match",
     "stopwords",
+    "strip_invisible",
+    "unconfuse",
     "word_weight",
     "zipf",
 ]
@@ -58,7 +60,23 @@ _QUOTE_FOLD = str.maketrans(
 )
 # Zero-width and bidi control characters carry no text and are a known way to defeat matching.
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-_ACRONYM_RE = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+# Not after a letter or a combining mark: "İA.A." must read the same before and after case
+# folding turns "İ" into "i" and a combining dot.
+_ACRONYM_RE = re.compile(r"(?<![\w\u0300-\u036f])(?:[A-Za-z]\.){2,}")
+# Cyrillic and Greek letters that look like Latin ones: spinners swap a few into English
+# words to defeat copy detection ("Sullivаn" with a Cyrillic "а"). One character for one.
+_CONFUSABLES = {
+    "а": "a", "в": "b", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x",
+    "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+    "С": "C", "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D",
+    "ο": "o", "ν": "v", "ρ": "p", "ϲ": "c", "ι": "i", "κ": "k", "τ": "t", "υ": "u",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
+    "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+}  # fmt: skip
+_CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
+_CONFUSABLE_RE = re.compile("[" + "".join(_CONFUSABLES) + "]")
+_LATIN_WORD_RE = re.compile(r"\w*[A-Za-z]\w*")
 _TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
 _PUNCT_RE = re.compile(r"[^\w\s]+")
 _POSSESSIVE_RE = re.compile(r"'s\b")
@@ -376,10 +394,36 @@ _NUMBERISH_RE = re.compile(
 _SCALES = {"hundred", "thousand", "million", "billion", "trillion"}
 
 
+def unconfuse(text: str) -> str:
+    """Replace Cyrillic and Greek look-alikes inside words that also hold Latin letters.
+
+    ``"Sullivаn"`` with a Cyrillic ``а`` becomes ``"Sullivan"``; a word written wholly in
+    Cyrillic or Greek (Russian or Greek text) is left alone. One character for one, so
+    offsets hold.
+
+    Examples
+    --------
+    >>> unconfuse("Sulliv\u0430n met \u0432\u0430\u0441")
+    'Sullivan met \u0432\u0430\u0441'
+    """
+    if not _CONFUSABLE_RE.search(text):
+        return text
+    return _LATIN_WORD_RE.sub(_unconfuse_word, text)
+
+
+def _unconfuse_word(match: re.Match[str]) -> str:
+    return match.group(0).translate(_CONFUSABLE_TABLE)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width, bidi-control and soft-hyphen characters."""
+    return _INVISIBLE_RE.sub("", text)
+
+
 def _clean(text: str) -> str:
-    """NFKC, no invisible characters, acronyms without dots; case and quotes untouched."""
+    """NFKC, no invisible characters or look-alikes, acronyms without dots; case untouched."""
     # Invisible characters go first: removing one can join a letter to a combining mark.
-    text = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text))
+    text = unicodedata.normalize("NFKC", unconfuse(_INVISIBLE_RE.sub("", text)))
     return _ACRONYM_RE.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
@@ -389,8 +433,11 @@ def fold(text: str) -> str:
     Zero-width and bidi control characters are removed and acronyms lose their dots
     (``U.S.`` → ``us``). The result is idempotent: ``fold(fold(t)) == fold(t)``.
     """
-    # Case folding can leave a decomposed sequence behind; NFKC again makes the result stable.
-    return unicodedata.normalize("NFKC", _clean(text).translate(_QUOTE_FOLD).casefold())
+    # Case folding can leave a decomposed sequence behind, or a new look-alike ("ͅ" folds
+    # to "ι"); NFKC and look-alike mapping again make the result stable.
+    return unconfuse(
+        unicodedata.normalize("NFKC", _clean(text).translate(_QUOTE_FOLD).casefold())
+    )
 
 
 def normalize_for_match(text: str) -> str:

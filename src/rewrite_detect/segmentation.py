@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import blingfire
 
 from rewrite_detect.models import Sentence, Skipped
+from rewrite_detect.normalize import strip_invisible, unconfuse
 
 __all__ = ["MAX_SENTENCE_CHARS", "Segmentation", "segment"]
 
@@ -123,10 +124,13 @@ def segment(text: str) -> Segmentation:
     """
     skipped: list[Skipped] = []
     content_lines: list[tuple[int, int]] = []
+    # Rules read a copy with look-alike letters made Latin (same length, same offsets), so
+    # that a spinner's "tоp оf pаge" in Cyrillic letters is still page furniture.
+    probe = unconfuse(text)
     for line_start, end in _lines(text):
         start = line_start
-        line = text[start:end]
-        reason = _full_line_reason(line)
+        line = probe[start:end]
+        reason = _full_line_reason(strip_invisible(line))
         if reason is not None:
             skipped.append(Skipped(start=start, end=end, text=line, reason=reason))
             content_lines.append((-1, -1))
@@ -146,13 +150,13 @@ def segment(text: str) -> Segmentation:
     for unit_start, unit_end in _units(text, content_lines):
         for found_start, s_end in _sentences_in(text, unit_start, unit_end):
             s_start = found_start
-            credit = _CREDIT_RE.match(text, s_start, s_end)
+            credit = _CREDIT_RE.match(probe, s_start, s_end)
             if credit:
                 skipped.append(
                     Skipped(
                         start=s_start,
                         end=credit.end(),
-                        text=credit.group(0),
+                        text=text[s_start : credit.end()],
                         reason="photo credit",
                     )
                 )
