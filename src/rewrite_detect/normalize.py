@@ -435,9 +435,7 @@ def fold(text: str) -> str:
     """
     # Case folding can leave a decomposed sequence behind, or a new look-alike ("ͅ" folds
     # to "ι"); NFKC and look-alike mapping again make the result stable.
-    return unconfuse(
-        unicodedata.normalize("NFKC", _clean(text).translate(_QUOTE_FOLD).casefold())
-    )
+    return unconfuse(unicodedata.normalize("NFKC", _clean(text).translate(_QUOTE_FOLD).casefold()))
 
 
 def normalize_for_match(text: str) -> str:
