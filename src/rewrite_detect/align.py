@@ -134,7 +134,11 @@ def align_features(
     inter, source_w, target_w = _intersections(source, target, config.language)
     denom = source_w[:, None] + target_w[None, :]
     content = np.divide(2.0 * inter, denom, out=np.zeros_like(inter), where=denom > 0)
-    rows, cols = _shortlist(content, config.candidates_per_sentence)
+    # Relative distance from the diagonal breaks ties between equal cells (repeated
+    # sentences): each copy keeps its counterpart in place instead of all rows shortlisting
+    # the same few columns, which left most of a repeated text unmatched.
+    offset = np.abs(np.arange(n)[:, None] / max(1, n - 1) - np.arange(m)[None, :] / max(1, m - 1))
+    rows, cols = _shortlist(content - 1e-9 * offset, config.candidates_per_sentence)
     rows, cols = _with_contentless_copies(source, target, rows, cols)
     # Exact scorers on the shortlisted cells only, pairwise in C (cpdist), all cores.
     char = _pairwise([source[i].norm for i in rows], [target[j].norm for j in cols], fuzz.ratio)
@@ -151,7 +155,7 @@ def align_features(
     keep = blend >= config.match_threshold
     rows, cols, blend = rows[keep], cols[keep], blend[keep]
     # Best first; ties broken by position so the result never depends on the order of cells.
-    order = np.lexsort((cols, rows, -blend))
+    order = np.lexsort((cols, rows, offset[rows, cols], -blend))
 
     source_taken: set[int] = set()
     target_taken: set[int] = set()
@@ -327,11 +331,19 @@ class _Grouper:
         if self.config.max_group_size < 2:
             return
         threshold = self.config.group_containment
+        # Only cells whose sentences are all still free: a text of repeated sentences has
+        # n * m cells over the threshold, and trying each was quadratic in Python.
+        free_s = np.ones(len(self.source), dtype=bool)
+        free_s[list(self.source_taken)] = False
+        free_t = np.ones(len(self.target), dtype=bool)
+        free_t[list(self.target_taken)] = False
         both_t = np.minimum(self.contain_t[:, :-1], self.contain_t[:, 1:]) >= threshold
+        both_t &= free_s[:, None] & (free_t[:-1] & free_t[1:])[None, :]
         for i, j in zip(*np.nonzero(both_t), strict=True):
             src, tgt = [int(i)], [int(j), int(j) + 1]
             self._try_new(src, tgt)
         both_s = np.minimum(self.contain_s[:-1, :], self.contain_s[1:, :]) >= threshold
+        both_s &= (free_s[:-1] & free_s[1:])[:, None] & free_t[None, :]
         for i, j in zip(*np.nonzero(both_s), strict=True):
             src, tgt = [int(i), int(i) + 1], [int(j)]
             self._try_new(src, tgt)

@@ -18,10 +18,13 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+import ftfy
 
 from rewrite_detect.errors import DocumentNotFoundError, InputError, RewriteDetectError
 from rewrite_detect.models import Document
@@ -33,6 +36,7 @@ __all__ = [
     "load_document",
     "read_jsonl",
     "read_metadata",
+    "repair_mojibake",
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -123,6 +127,33 @@ def decode(data: bytes, *, name: str = "<bytes>", encoding: str | None = None) -
     return str(best)
 
 
+# A UTF-8 lead byte read as Windows-1252 or Latin-1 ("Ã", "Â", "â"), followed by a
+# continuation byte read the same way: the mark of mojibake, cheap to look for.
+_MOJIBAKE_HINT_RE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6"
+    "\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc"
+    "\u2122\u0161\u203a\u0153\u017e\u0178]"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    r"""Undo UTF-8 text that was decoded as Windows-1252 on its way here ("cafÃ©" → "café").
+
+    ftfy decides, and only changes what it is confident about; it runs only when a cheap
+    pattern finds the mark of mojibake (it costs about 5 ms per article otherwise).
+
+    Examples
+    --------
+    >>> repair_mojibake("The cafÃ© owner said â€œitâ€™s overâ€\x9d.")
+    'The café owner said “it’s over”.'
+    >>> repair_mojibake("Plain text stays as it is.")
+    'Plain text stays as it is.'
+    """
+    if _MOJIBAKE_HINT_RE.search(text) is None:
+        return text
+    return str(ftfy.fix_encoding(text))
+
+
 def _looks_like_html(text: str, path: Path | None) -> bool:
     if path is not None and path.suffix.lower() in _HTML_SUFFIXES:
         return True
@@ -202,7 +233,14 @@ def load_document(
     else:
         file_path = Path(path)
         if not file_path.is_file():
-            what = "is a directory" if file_path.is_dir() else "does not exist"
+            if file_path.is_dir():
+                what = "is a directory"
+            elif file_path.is_symlink() and not file_path.exists():
+                what = "is a broken symbolic link"
+            elif file_path.exists():
+                what = "is not a regular file (a pipe, socket or device)"
+            else:
+                what = "does not exist"
             msg = f"{name}: {what}; give the path of a text or HTML file"
             raise DocumentNotFoundError(msg)
         try:
@@ -217,7 +255,7 @@ def load_document(
             "split the file or raise max_bytes"
         )
         raise InputError(msg)
-    text = decode(data, name=name, encoding=encoding)
+    text = repair_mojibake(decode(data, name=name, encoding=encoding))
     meta: dict[str, str | None] = {}
     if html if html is not None else _looks_like_html(text, file_path):
         text, meta = _extract_html(text, name)
@@ -310,7 +348,7 @@ def _from_json(line: str, where: str) -> Document:
     if record.get("html"):
         text, meta = _extract_html(record["html"], where)
     else:
-        text = record.get("text") or ""
+        text = repair_mojibake(record.get("text") or "")
     if not text.strip():
         msg = "no 'text' (or 'html') to index"
         raise InputError(msg)
@@ -376,14 +414,7 @@ def iter_documents(
     metadata = metadata or {}
     for item in paths:
         path = Path(item)
-        if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _ARTICLE_SUFFIXES
-            )
-            if not files:
-                on_error(str(path), "directory holds no .txt, .html or .jsonl files")
-        else:
-            files = [path]
+        files = list(_walk(path, on_error)) if path.is_dir() else [path]
         for file in files:
             if file.suffix.lower() == ".jsonl":
                 for doc in read_jsonl(file, on_error=on_error):
@@ -395,6 +426,45 @@ def iter_documents(
                 on_error(str(file), str(exc).removeprefix(f"{file}: "))
                 continue
             yield _with_meta(doc, metadata, outlet, file)
+
+
+def _walk(root: Path, on_error: ErrorHandler) -> Iterator[Path]:
+    """Article files under ``root``, sorted; everything left out is reported, never lost.
+
+    Symbolic links to directories are not followed (a link back up would loop forever);
+    broken links, pipes and sockets, unreadable directories and files of other kinds are
+    reported through ``on_error``.
+    """
+    found = 0
+    for folder, dirs, names in os.walk(root, onerror=lambda exc: _walk_error(exc, on_error)):
+        base = Path(folder)
+        dirs.sort()
+        for name in [d for d in dirs if (base / d).is_symlink()]:
+            on_error(str(base / name), "symbolic link to a directory: not followed")
+            dirs.remove(name)
+        other = []
+        for name in sorted(names):
+            file = base / name
+            if file.suffix.lower() not in _ARTICLE_SUFFIXES:
+                other.append(name)
+            elif not file.is_file():
+                what = "broken symbolic link" if not file.exists() else "not a regular file"
+                on_error(str(file), f"{what}; skipped")
+            else:
+                found += 1
+                yield file
+        if other:
+            shown = ", ".join(other[:5]) + (f" and {len(other) - 5} more" if len(other) > 5 else "")
+            on_error(
+                str(base),
+                f"{len(other)} file(s) not .txt, .md, .html or .jsonl, skipped: {shown}",
+            )
+    if not found:
+        on_error(str(root), "directory holds no .txt, .md, .html or .jsonl files")
+
+
+def _walk_error(exc: OSError, on_error: ErrorHandler) -> None:
+    on_error(str(exc.filename), f"cannot list ({exc.strerror}); skipped")
 
 
 def _with_meta(

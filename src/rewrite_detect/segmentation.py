@@ -32,6 +32,11 @@ _FULL_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.IGNORECASE))
     for reason, pattern in (
         ("navigation", r"(top|bottom) of (the )?page|back to top|skip to (main )?content"),
+        # A menu: three or more items of one to three words, between bars or bullets.
+        (
+            "navigation",
+            r"[^\W\d][\w'&.-]*( [\w'&.-]+){0,2}( ?[|•·»] ?[^\W\d][\w'&.-]*( [\w'&.-]+){0,2}){2,} ?[|•·»]?",
+        ),
         ("engagement counter", r"(\d[\d,.]*k?\s*(views?|comments?|likes?|shares?)\s*)+"),
         (
             "timestamp",
