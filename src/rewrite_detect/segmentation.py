@@ -35,7 +35,8 @@ _FULL_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # A menu: three or more items of one to three words, between bars or bullets.
         (
             "navigation",
-            r"[^\W\d][\w'&.-]*( [\w'&.-]+){0,2}( ?[|•·»] ?[^\W\d][\w'&.-]*( [\w'&.-]+){0,2}){2,} ?[|•·»]?",
+            r"[^\W\d][\w'&.-]*( [\w'&.-]+){0,2}"
+            r"( ?[|•·»] ?[^\W\d][\w'&.-]*( [\w'&.-]+){0,2}){2,} ?[|•·»]?",
         ),
         ("engagement counter", r"(\d[\d,.]*k?\s*(views?|comments?|likes?|shares?)\s*)+"),
         (
