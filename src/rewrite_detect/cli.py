@@ -28,6 +28,7 @@ from rewrite_detect.minhash import lsh_probability, lsh_threshold
 from rewrite_detect.models import Document, Label, Verdict
 from rewrite_detect.pipeline import compare
 from rewrite_detect.report import render_json, render_text
+from rewrite_detect.segmentation import segment
 
 __all__ = ["ExitCode", "main"]
 
@@ -344,6 +345,15 @@ def _compare(args: argparse.Namespace) -> int:
     config = DetectorConfig(language=args.language)
     source = load_document(args.source, outlet=args.source_outlet, encoding=args.encoding)
     target = load_document(args.target, outlet=args.target_outlet, encoding=args.encoding)
+    for doc in (source, target):
+        seg = segment(doc.text)
+        if not seg.sentences:
+            reasons = sorted({skip.reason for skip in seg.skipped})
+            msg = (
+                f"{doc.id}: no sentences to compare, only page furniture "
+                f"({', '.join(reasons) or 'nothing'}); check that it is an article"
+            )
+            raise RewriteDetectError(msg)
     result = compare(source, target, config=config)
     min_label = Label(args.min_label)
     if args.format == "json":

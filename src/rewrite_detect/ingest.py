@@ -118,6 +118,14 @@ def decode(data: bytes, *, name: str = "<bytes>", encoding: str | None = None) -
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few damaged bytes (a truncated character, a stray byte) stays UTF-8, the
+    # damage replaced by U+FFFD: it holds well-formed multi-byte characters, which a file in
+    # a one-byte encoding such as Windows-1252 almost never does.
+    replaced = data.decode("utf-8", errors="replace")
+    damaged = replaced.count("\ufffd")
+    well_formed = sum(1 for ch in replaced if ch > "\x7f") - damaged
+    if well_formed > 0 and damaged <= max(1, len(replaced) // 200):
+        return replaced
     from charset_normalizer import from_bytes  # noqa: PLC0415 - only needed for non-UTF-8 input
 
     best = from_bytes(data).best()
