@@ -45,5 +45,7 @@
   }
 
   counter.textContent = stops.length + " findings";
+  var linked = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+  if (linked && stops.indexOf(linked) >= 0) { go(stops.indexOf(linked)); }
   document.body.setAttribute("data-ready", String(stops.length));
 })();
