@@ -49,7 +49,8 @@ def write_policy(folder: Path, body: str) -> None:
 # --- exit 0 and 1: the rules -------------------------------------------------------------------
 
 
-def test_clean_syndicated_copy_exits_0(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("demo")
+def test_clean_syndicated_copy_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, found = findings(capsys, "articles/wire-copy.txt")
     assert code == 0
     assert found == []
@@ -88,11 +89,12 @@ def test_syndicated_copy_with_added_sentence(
     assert [f["rule"] for f in found] == ["syndicated-must-be-verbatim"]
     assert "(added)" in found[0]["message"]
     assert found[0]["line"] == 7  # after a blank line 6
-    write_policy(demo, '[rules.syndicated-must-be-verbatim]\nallow-additions = true\n')
+    write_policy(demo, "[rules.syndicated-must-be-verbatim]\nallow-additions = true\n")
     assert findings(capsys, "articles/wire-copy.txt") == (0, [])
 
 
-def test_uncredited_rewrite_is_an_error(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("demo")
+def test_uncredited_rewrite_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, found = findings(capsys, "articles/flood-rewrite.txt")
     assert code == 1
     rules = {f["rule"]: f for f in found}
@@ -113,8 +115,11 @@ def test_credit_by_name_link_or_metadata(demo: Path, capsys: pytest.CaptureFixtu
     rewrite.write_text(original)
     meta = demo / "meta.csv"
     meta.write_text(
-        meta.read_text().replace("path,outlet,url,syndicated_from", "path,outlet,url,syndicated_from,credit")
-        .replace("flood-rewrite.txt,Daily Digest,,", "flood-rewrite.txt,Daily Digest,,,Northern Ledger")
+        meta.read_text()
+        .replace("path,outlet,url,syndicated_from", "path,outlet,url,syndicated_from,credit")
+        .replace(
+            "flood-rewrite.txt,Daily Digest,,", "flood-rewrite.txt,Daily Digest,,,Northern Ledger"
+        )
     )
     assert "no-unattributed-rewrite" not in {f["rule"] for f in findings(capsys, str(rewrite))[1]}
 
@@ -124,7 +129,9 @@ def test_same_outlet_needs_no_credit(demo: Path, capsys: pytest.CaptureFixture[s
     assert code == 1  # meta.csv names the outlet Daily Digest
     meta = demo / "meta.csv"
     meta.write_text(
-        meta.read_text().replace("flood-rewrite.txt,Daily Digest", "flood-rewrite.txt,Northern Ledger")
+        meta.read_text().replace(
+            "flood-rewrite.txt,Daily Digest", "flood-rewrite.txt,Northern Ledger"
+        )
     )
     code, found = findings(capsys, "articles/flood-rewrite.txt")
     assert "no-unattributed-rewrite" not in {f["rule"] for f in found}
@@ -154,15 +161,14 @@ def test_allow_lists(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, found = findings(capsys, "articles/flood-rewrite.txt", EDITED)
     assert code == 1
     assert {f["target"] for f in found} == {EDITED}
-    write_policy(
-        demo, '[rules.no-unattributed-rewrite]\nallow-outlets = ["Northern Ledger"]\n'
-    )
+    write_policy(demo, '[rules.no-unattributed-rewrite]\nallow-outlets = ["Northern Ledger"]\n')
     code, found = findings(capsys, "articles/flood-rewrite.txt")
     assert code == 0
     assert [f["rule"] for f in found] == ["max-reuse"]
 
 
-def test_whole_directory(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("demo")
+def test_whole_directory(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "articles")
     assert code == 1
     assert "articles/wire-copy-edited.txt\n  1:98  error      syndicated-must-be-verbatim" in out
@@ -231,11 +237,11 @@ def test_bad_suppression_is_an_input_error(
 
 
 def test_jsonl_feed_declares_syndication(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edited = (demo / EDITED).read_text()
+    texts = {"clean": "articles/wire-copy.txt", "edited": EDITED}
     records = [
-        {"id": "clean", "outlet": "Valley Times", "text": (demo / "articles/wire-copy.txt").read_text(),
-         "syndicated_from": "ledger-flood.txt"},
-        {"id": "edited", "outlet": "Valley Times", "text": edited, "syndicated_from": "ledger-flood.txt"},
+        {"id": key, "outlet": "Valley Times", "text": (demo / path).read_text(),
+         "syndicated_from": "ledger-flood.txt"}
+        for key, path in texts.items()
     ]  # fmt: skip
     feed = demo / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(r) for r in records) + "\n\nnot json\n")
@@ -317,8 +323,10 @@ def test_many_sources_go_through_an_index(demo: Path, capsys: pytest.CaptureFixt
     [
         ("[rules.max-reuse]\ntreshold = 0.5\n", "unknown key 'rules.max-reuse.treshold'"),
         ("[rules.max-reuse]\nthreshold = 5\n", "'rules.max-reuse.threshold' = 5 is out of range"),
-        ("[rules.max-reuse]\nthreshold = \"high\"\n", "'rules.max-reuse.threshold' must be a number"),
-        ('[rules.max-reuse]\nseverity = "fatal"\n', "'rules.max-reuse.severity' = 'fatal' is not a severity"),
+        ("[rules.max-reuse]\nthreshold = \"high\"\n",
+         "'rules.max-reuse.threshold' must be a number"),
+        ('[rules.max-reuse]\nseverity = "fatal"\n',
+         "'rules.max-reuse.severity' = 'fatal' is not a severity"),
         ("[rules.no-such-rule]\nseverity = \"off\"\n", "unknown key 'rules.no-such-rule'"),
         ("colour = 1\n", "unknown key 'colour'"),
         ('fail-on = "never"\n', "'fail-on' = 'never' is not a severity"),
@@ -374,8 +382,9 @@ def test_policy_in_pyproject(
         (["articles/wire-copy.txt", "--index", "nope.db"], "nope.db: no such index"),
     ],
 )
+@pytest.mark.usefixtures("demo")
 def test_usage_and_input_errors_exit_2(
-    demo: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
 ) -> None:
     with_exit = "xml" in argv
     if with_exit:

@@ -46,7 +46,9 @@ def validate(log: dict[str, Any]) -> None:
 
 def test_sarif_validates_against_the_schema(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rewrite = demo / "articles" / "flood-rewrite.txt"
-    rewrite.write_text("rewrite-detect: ignore[max-reuse] -- agreed with the desk\n" + rewrite.read_text())
+    rewrite.write_text(
+        "rewrite-detect: ignore[max-reuse] -- agreed with the desk\n" + rewrite.read_text()
+    )
     code, out, _ = check(capsys, "articles", "--format", "sarif")
     assert code == 1
     log = json.loads(out)
@@ -87,7 +89,8 @@ def test_sarif_with_input_errors_validates(demo: Path, capsys: pytest.CaptureFix
     assert "empty.txt" in invocation["toolExecutionNotifications"][0]["message"]["text"]
 
 
-def test_clean_sarif_validates(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("demo")
+def test_clean_sarif_validates(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = check(capsys, "articles/wire-copy.txt", "--format", "sarif")
     assert code == 0
     log = json.loads(out)
@@ -111,11 +114,14 @@ def test_fingerprints_survive_moved_lines(demo: Path, capsys: pytest.CaptureFixt
     edited.write_text("\n\n" + edited.read_text())
     after = fingerprints()
     assert set(before) == set(after)
-    moved = [fp for fp, (line, rule_id) in before.items() if rule_id == "syndicated-must-be-verbatim"]
+    moved = [
+        fp for fp, (line, rule_id) in before.items() if rule_id == "syndicated-must-be-verbatim"
+    ]
     assert after[moved[0]][0] == before[moved[0]][0] + 2
 
 
-def test_github_annotations(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("demo")
+def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = check(capsys, "articles", "--format", "github")
     assert code == 1
     lines = out.splitlines()
@@ -155,7 +161,8 @@ def test_escape_functions() -> None:
     assert github_escape_data("%0A") == "%250A"
 
 
-def test_json_and_text(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("demo")
+def test_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = check(capsys, "articles", "--format", "json")
     assert code == 1
     result = json.loads(out)
@@ -165,7 +172,7 @@ def test_json_and_text(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "articles/flood-rewrite-credited.txt", "articles/flood-rewrite.txt",
         "articles/wire-copy-edited.txt", "articles/wire-copy.txt",
     }  # fmt: skip
-    code, out, _ = check(capsys, "articles")
+    _, out, _ = check(capsys, "articles")
     assert out.splitlines()[-1] == (
         "FAILED: 5 articles checked, 4 comparisons with reuse; 2 errors, 2 warnings, 0 suppressed"
     )
@@ -188,7 +195,7 @@ def extra_rule() -> Iterator[str]:
 def test_a_new_rule_is_one_function(
     demo: Path, capsys: pytest.CaptureFixture[str], extra_rule: str
 ) -> None:
-    code, out, _ = check(capsys, "articles/wire-copy-edited.txt", "--format", "sarif")
+    _, out, _ = check(capsys, "articles/wire-copy-edited.txt", "--format", "sarif")
     log = json.loads(out)
     validate(log)
     assert extra_rule in [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]

@@ -91,7 +91,7 @@ def render_check_json(result: CheckResult) -> str:
 def github_escape_data(text: str) -> str:
     r"""Escape a workflow command's message: ``%``, CR and LF.
 
-    >>> github_escape_data("50% off\\nnow")
+    >>> github_escape_data("50% off\nnow")
     '50%25 off%0Anow'
     """
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
