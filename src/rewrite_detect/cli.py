@@ -85,7 +85,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="colour the text output (default: only on a terminal)",
     )
     _add_index_commands(commands)
+    _add_check_commands(commands)
     return parser
+
+
+def _add_check_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    from rewrite_detect.cli_check import add_check_commands  # noqa: PLC0415
+
+    add_check_commands(commands)
 
 
 def _add_index_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -116,6 +123,7 @@ def _add_index_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     scan.add_argument("--same-outlet", action="store_true", help="also pair articles of one outlet")
     scan.add_argument("--workers", type=int, default=0, help="processes (default: one per CPU)")
     scan.add_argument("--all", action="store_true", help="also list candidates judged independent")
+    scan.add_argument("--html", metavar="DIR", help="also write an HTML report per shown pair")
     clusters = sub.add_parser("clusters", help="groups of articles that reuse one another")
     clusters.add_argument("index", help="index file")
     clusters.add_argument("--format", choices=("text", "json"), default="text")
@@ -235,6 +243,10 @@ def _index_scan(args: argparse.Namespace) -> int:
         results = index.scan(candidates=candidates, workers=args.workers)
         documents = len(index)
     shown = [(c, r) for c, r in results if args.all or r.verdict is not Verdict.INDEPENDENT]
+    if args.html:
+        from rewrite_detect.cli_check import write_html_reports  # noqa: PLC0415
+
+        write_html_reports(args.html, [(r, ()) for _, r in shown])
     if args.format == "text":
         for candidate, result in shown:
             counts = result.label_counts()
@@ -369,13 +381,15 @@ def _compare(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911
     """Run the command line; return the process exit code."""
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "index":
             return _INDEX_COMMANDS[args.index_command](args)
+        if hasattr(args, "run"):  # commands defined outside this module (check, report)
+            return int(args.run(args))
         return _compare(args)
     except RewriteDetectError as exc:
         sys.stderr.write(f"rewrite-detect: error: {exc}\n")
