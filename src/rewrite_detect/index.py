@@ -73,6 +73,18 @@ class _Table:
         return np.uint64((1 << self.bits) - 1)
 
 
+@dataclass(slots=True)
+class _Meta:
+    """Document metadata by position (position 0: a queried document's slot)."""
+
+    rows: dict[int, tuple[str | None, str | None, str]]  # row id -> (outlet, date, id)
+    rowids: np.ndarray  # sorted, -1 first
+    outlet_code: np.ndarray  # -1 when a document has no outlet
+    outlets: dict[str, int]
+    size: np.ndarray  # passages of each document
+    position_of_id: dict[str, int]
+
+
 def _fingerprint(config: IndexConfig) -> str:
     return config.fingerprint(NORMALIZER_VERSION)
 
@@ -115,6 +127,7 @@ class Index:
         self.config = self._store.config
         self.detector = detector or DetectorConfig(language=self.config.language)
         self._table: _Table | None = None
+        self._meta: _Meta | None = None
 
     def __enter__(self) -> Index:
         return self
@@ -169,6 +182,7 @@ class Index:
         counted = _Counting(self._batches(documents, batch_size, workers), empty)
         added, replaced = self._store.put(counted)
         self._table = None
+        self._meta = None
         return AddSummary(
             added=added,
             replaced=replaced,
@@ -281,6 +295,8 @@ class Index:
         removed = self._store.delete(doc_id)
         if removed:
             self._table = None
+            self._meta = None
+        self._meta = None
         return removed
 
     def _load(self) -> _Table:
@@ -301,6 +317,30 @@ class Index:
             keys[band] = packed
         self._table = _Table(rowid=stored.rowid, spans=stored.spans, keys=keys, bits=bits)
         return self._table
+
+    def _metadata(self, table: _Table) -> _Meta:
+        """Outlets, dates and ids by position, cached until the index changes.
+
+        Position 0 belongs to row id -1, a queried document; the others follow row order.
+        """
+        if self._meta is not None:
+            return self._meta
+        rows = self._store.outlets_and_dates()
+        rowids = np.array([-1, *sorted(rows)], dtype=np.int64)
+        outlets: dict[str, int] = {}
+        codes = [-1] + [
+            outlets.setdefault(o, len(outlets)) if (o := rows[r][0]) else -1
+            for r in rowids[1:].tolist()
+        ]
+        self._meta = _Meta(
+            rows=rows,
+            rowids=rowids,
+            outlet_code=np.array(codes, dtype=np.int64),
+            outlets=outlets,
+            size=np.bincount(np.searchsorted(rowids, table.rowid), minlength=len(rowids)),
+            position_of_id={rows[r][2]: k for k, r in enumerate(rowids.tolist()) if r >= 0},
+        )
+        return self._meta
 
     def candidates(self, *, same_outlet: bool = False) -> list[Candidate]:
         """All document pairs of the index worth aligning.
@@ -375,27 +415,23 @@ class Index:
         ``doc_l``/``doc_r`` are the row ids of passages ``left``/``right``; row id -1 is the
         queried document, whose passage spans come with ``query``.
         """
-        meta = self._store.outlets_and_dates()
+        meta = self._metadata(table)
+        outlet_code, size = meta.outlet_code, meta.size
+        rowids = meta.rowids
+        query_meta: tuple[str | None, str | None, str] | None = None
         if query is not None:
-            meta[-1] = (query[0].outlet, query[0].date, query[0].id)
-        rowids = np.array(sorted(meta), dtype=np.int64)
-        outlets: dict[str, int] = {}
-        outlet_code = np.array(
-            [
-                outlets.setdefault(o, len(outlets)) if (o := meta[r][0]) else -1
-                for r in rowids.tolist()
-            ],
-            dtype=np.int64,
-        )
+            # Position 0 (row id -1) is the queried document's slot.
+            doc = query[0]
+            query_meta = (doc.outlet, doc.date, doc.id)
+            outlet_code, size = outlet_code.copy(), size.copy()
+            outlet_code[0] = meta.outlets.get(doc.outlet, len(meta.outlets)) if doc.outlet else -1
+            size[0] = len(query[1])
         pos_l, pos_r = np.searchsorted(rowids, doc_l), np.searchsorted(rowids, doc_r)
         keep = pos_l != pos_r
         if not same_outlet:
             keep &= (outlet_code[pos_l] != outlet_code[pos_r]) | (outlet_code[pos_l] < 0)
-        if query is not None:
-            twins = [
-                k for k, r in enumerate(rowids.tolist()) if r >= 0 and meta[r][2] == query[0].id
-            ]
-            keep &= ~np.isin(pos_r, twins)
+        if query is not None and query[0].id in meta.position_of_id:
+            keep &= pos_r != meta.position_of_id[query[0].id]
         pos_l, pos_r = pos_l[keep], pos_r[keep]
         left, right, shared = left[keep], right[keep], shared[keep]
         # One key per document pair, the smaller position first; its passage pairs strongest
@@ -410,9 +446,6 @@ class Index:
         spans_l = table.spans if query is None else query[1]
         # A short article has few passages: it needs as many hits as it has passages, not
         # more (a five-sentence story has two), or its exact copy could never be found.
-        size = np.bincount(np.searchsorted(rowids, table.rowid), minlength=len(rowids))
-        if query is not None:
-            size[0] = len(query[1])
         needed = np.minimum(self.config.min_hits, np.minimum(size[lo[first]], size[hi[first]]))
         out: list[tuple[int, int, Candidate]] = []
         for start, count, need in zip(first.tolist(), hits.tolist(), needed.tolist(), strict=True):
@@ -429,9 +462,10 @@ class Index:
                     swap[take].tolist(), strict=True,
                 )
             ]  # fmt: skip
+            row_a = query_meta if query_meta is not None and da == 0 else meta.rows[int(rowids[da])]
             candidate = _candidate(
-                meta[int(rowids[da])],
-                meta[int(rowids[db])],
+                row_a,
+                meta.rows[int(rowids[db])],
                 count,
                 matches,
                 self.config,
