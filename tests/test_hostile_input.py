@@ -236,3 +236,24 @@ class TestDirectoriesAndFeeds:
         with Index(db) as index:
             assert "a" in index
             assert "c" in index
+
+
+class TestOutputSafety:
+    def test_terminal_escapes_in_text_and_names_are_not_printed(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """ESC sequences and bidi overrides in article text or file names never reach stdout."""
+        evil = "The minister \x1b]0;pwned\x07said \x1b[2J the plan would cost \u202e40 million."
+        source = tmp_path / "s.txt"
+        source.write_text(ARTICLE + evil, encoding="utf-8")
+        target = tmp_path / "t\x1b[31m.txt"
+        target.write_text(ARTICLE + evil, encoding="utf-8")
+        assert main(["compare", str(source), str(target), "--colour", "never"]) == 0
+        out, _ = capsys.readouterr()
+        assert "\x1b" not in out
+        assert "\u202e" not in out
+        assert "\x07" not in out
+        (tmp_path / "empty\x1b[2J.txt").write_bytes(b"")
+        assert main(["compare", str(source), str(tmp_path / "empty\x1b[2J.txt")]) == 2
+        _, err = capsys.readouterr()
+        assert "\x1b" not in err

@@ -27,7 +27,7 @@ from rewrite_detect.ingest import iter_documents, load_document, read_metadata
 from rewrite_detect.minhash import lsh_probability, lsh_threshold
 from rewrite_detect.models import Document, Label, Verdict
 from rewrite_detect.pipeline import compare
-from rewrite_detect.report import render_json, render_text
+from rewrite_detect.report import printable, render_json, render_text
 from rewrite_detect.segmentation import segment
 
 __all__ = ["ExitCode", "main"]
@@ -172,7 +172,7 @@ def _index_add(args: argparse.Namespace) -> int:
 
     def report(where: str, message: str) -> None:
         skipped.append(where)
-        sys.stderr.write(f"rewrite-detect: skipped {where}: {message}\n")
+        sys.stderr.write(printable(f"rewrite-detect: skipped {where}: {message}") + "\n")
 
     metadata = read_metadata(args.meta) if args.meta else None
     started = time.perf_counter()
@@ -190,7 +190,9 @@ def _index_add(args: argparse.Namespace) -> int:
         f"skipped {len(skipped):,} inputs\n"
     )
     for doc_id in summary.without_passages:
-        sys.stderr.write(f"rewrite-detect: note: {doc_id}: too little text to index (stored)\n")
+        sys.stderr.write(
+            printable(f"rewrite-detect: note: {doc_id}: too little text to index (stored)") + "\n"
+        )
     if summary.added + summary.replaced == 0 and skipped:
         return ExitCode.USAGE_ERROR
     return ExitCode.OK
@@ -226,7 +228,7 @@ def _index_query(args: argparse.Namespace) -> int:
             line = f"{candidate.source} -> {candidate.target}: {candidate.hits} colliding passages"
             if compared:
                 line += f"; {compared[k].verdict.value}, coverage {compared[k].coverage.target:.0%}"
-            sys.stdout.write(line + "\n")
+            sys.stdout.write(printable(line) + "\n")
     else:
         records = [c.to_dict() for c in found]
         for record, comparison in zip(records, compared, strict=False):
@@ -250,12 +252,13 @@ def _index_scan(args: argparse.Namespace) -> int:
     if args.format == "text":
         for candidate, result in shown:
             counts = result.label_counts()
-            sys.stdout.write(
+            line = (
                 f"{result.verdict.value:<14} {candidate.source} -> {candidate.target}: "
                 f"target coverage {result.coverage.target:.0%} "
                 f"({counts['verbatim']} verbatim, {counts['paraphrase']} paraphrase, "
-                f"{counts['divergent']} divergent)\n"
+                f"{counts['divergent']} divergent)"
             )
+            sys.stdout.write(printable(line) + "\n")
         sys.stdout.write(
             f"{documents:,} documents, {len(candidates):,} candidate pairs "
             f"({found:.1f} s), {len(shown):,} with reuse; {time.perf_counter() - started:.1f} s\n"
@@ -280,7 +283,7 @@ def _index_clusters(args: argparse.Namespace) -> int:
             f"probable origin {cluster.origin or 'unknown (no dates)'}\n"
         )
         for source, target, verdict in cluster.edges:
-            sys.stdout.write(f"  {source} -> {target} ({verdict})\n")
+            sys.stdout.write(printable(f"  {source} -> {target} ({verdict})") + "\n")
     return ExitCode.OK
 
 
@@ -311,10 +314,10 @@ def _index_check(args: argparse.Namespace) -> int:
             problems = index.check()
             passages = 0 if problems else int(str(index.info()["passages"]))
     except IndexCorruptError as exc:
-        sys.stdout.write(f"damaged: {exc}\n")
+        sys.stdout.write(printable(f"damaged: {exc}") + "\n")
         return ExitCode.POLICY_BROKEN
     for problem in problems:
-        sys.stdout.write(f"damaged: {problem}\n")
+        sys.stdout.write(printable(f"damaged: {problem}") + "\n")
     if problems:
         return ExitCode.POLICY_BROKEN
     sys.stdout.write(f"ok: {documents:,} documents, {passages:,} passages verified\n")
@@ -392,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911
             return int(args.run(args))
         return _compare(args)
     except RewriteDetectError as exc:
-        sys.stderr.write(f"rewrite-detect: error: {exc}\n")
+        sys.stderr.write(printable(f"rewrite-detect: error: {exc}") + "\n")
         return ExitCode.USAGE_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("rewrite-detect: interrupted\n")

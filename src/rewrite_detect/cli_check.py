@@ -18,6 +18,7 @@ from rewrite_detect.ingest import load_document
 from rewrite_detect.models import Comparison
 from rewrite_detect.pipeline import compare
 from rewrite_detect.policy import Policy, Severity, load_policy
+from rewrite_detect.report import printable
 
 __all__ = ["add_check_commands", "write_html_reports"]
 
@@ -137,7 +138,7 @@ def _check(args: argparse.Namespace) -> int:
 
     def report(where: str, message: str) -> None:
         errors.append(f"{where}: {message}")
-        sys.stderr.write(f"rewrite-detect: input error: {where}: {message}\n")
+        sys.stderr.write(printable(f"rewrite-detect: input error: {where}: {message}") + "\n")
 
     meta_file = args.meta or policy.metadata
     declarations = read_declarations(meta_file) if meta_file else {}
@@ -178,7 +179,7 @@ def _check(args: argparse.Namespace) -> int:
         if index is not None:
             index.close()
     for problem in result.errors[len(errors) :]:
-        sys.stderr.write(f"rewrite-detect: input error: {problem}\n")
+        sys.stderr.write(printable(f"rewrite-detect: input error: {problem}") + "\n")
     renderers = {
         "text": render_check_text,
         "json": render_check_json,

@@ -7,7 +7,6 @@ code points, computed from the character offsets of the target sentence.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from pathlib import Path, PurePath
 from typing import Any
@@ -15,6 +14,7 @@ from urllib.parse import quote
 
 from rewrite_detect.check import CheckResult, Finding
 from rewrite_detect.policy import RULES, Policy, Severity
+from rewrite_detect.report import printable
 
 __all__ = [
     "SARIF_SCHEMA",
@@ -30,12 +30,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 """The ``$schema`` written into SARIF logs."""
 
 _INFO_URI = "https://pypi.org/project/rewrite-detect/"
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _clean(text: str) -> str:
-    # Article text is untrusted: escape sequences in it must not drive the terminal.
-    return _CONTROL_RE.sub(" ", text)
+# Article text is untrusted: escape sequences in it must not drive the terminal.
+_clean = printable
 
 
 def _where(finding: Finding) -> str:

@@ -19,7 +19,9 @@ _COLOURS = {
 }
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 # Article text is untrusted: escape sequences in it must not drive the terminal.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (ESC starts terminal escape sequences) and bidi overrides (which make a
+# terminal show text in another order than it is): never printed from article text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def render_json(comparison: Comparison, *, indent: int | None = 2) -> str:
@@ -27,8 +29,18 @@ def render_json(comparison: Comparison, *, indent: int | None = 2) -> str:
     return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=indent)
 
 
-def _clean(text: str) -> str:
+def printable(text: str) -> str:
+    r"""Return untrusted text safe to print to a terminal: control characters become spaces.
+
+    Examples
+    --------
+    >>> printable("Title\x1b[2J\u202eevil")
+    'Title [2J evil'
+    """
     return _CONTROL_RE.sub(" ", text)
+
+
+_clean = printable
 
 
 def render_text(
