@@ -67,7 +67,7 @@ def test_jsonl_reader(lines: list[str]) -> None:
         path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
         errors: list[str] = []
         _only_our_errors(
-            lambda: list(read_jsonl(path, on_error=lambda where, msg: errors.append(msg)))
+            lambda: list(read_jsonl(path, on_error=lambda _where, msg: errors.append(msg)))
         )
 
 
