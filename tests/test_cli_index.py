@@ -122,3 +122,24 @@ class TestIndexCommands:
         code, _, err = _run(capsys, "index", "scan", str(tmp_path / "none.db"))
         assert code == ExitCode.USAGE_ERROR
         assert "no such index; create it with 'rewrite-detect index add" in err
+
+
+def test_scan_names_hub_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A story copied by more outlets than max_candidates is capped, and the scan says so."""
+    from rewrite_detect import Document, Index, IndexConfig  # noqa: PLC0415
+
+    db = tmp_path / "i.db"
+    text = article(6001)
+    with Index(db, config=IndexConfig(max_candidates=2)) as index:
+        index.add(Document(id=f"c{i}", outlet=f"o{i}", text=text) for i in range(5))
+    code, out, err = _run(capsys, "index", "scan", str(db), "--workers", "1")
+    assert code == ExitCode.OK
+    assert "5 documents had more than max_candidates=2 candidates (hubs)" in err
+    pairs = [
+        (line.split()[1], line.split()[3].rstrip(":"))
+        for line in out.splitlines()
+        if line.startswith("verbatim")
+    ]
+    assert len(pairs) >= 3
+    for doc in (f"c{i}" for i in range(5)):
+        assert sum(doc in pair for pair in pairs) <= 2

@@ -244,6 +244,17 @@ def _index_scan(args: argparse.Namespace) -> int:
         found = time.perf_counter() - started
         results = index.scan(candidates=candidates, workers=args.workers)
         documents = len(index)
+        capped = index.capped
+        max_candidates = index.config.max_candidates
+    if capped:
+        shown_ids = ", ".join(capped[:5]) + (
+            f" and {len(capped) - 5} more" if len(capped) > 5 else ""
+        )
+        note = (
+            f"rewrite-detect: note: {len(capped)} documents had more than max_candidates="
+            f"{max_candidates} candidates (hubs); only their strongest were compared: {shown_ids}"
+        )
+        sys.stderr.write(printable(note) + "\n")
     shown = [(c, r) for c, r in results if args.all or r.verdict is not Verdict.INDEPENDENT]
     if args.html:
         from rewrite_detect.cli_check import write_html_reports  # noqa: PLC0415

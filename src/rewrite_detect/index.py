@@ -128,6 +128,10 @@ class Index:
         self.detector = detector or DetectorConfig(language=self.config.language)
         self._table: _Table | None = None
         self._meta: _Meta | None = None
+        self.capped: tuple[str, ...] = ()
+        """Documents that had more than ``max_candidates`` candidates in the last
+        :meth:`candidates` or :meth:`query` (hubs: a wire story copied everywhere); only
+        their strongest candidates were kept."""
 
     def __enter__(self) -> Index:
         return self
@@ -447,7 +451,7 @@ class Index:
         # A short article has few passages: it needs as many hits as it has passages, not
         # more (a five-sentence story has two), or its exact copy could never be found.
         needed = np.minimum(self.config.min_hits, np.minimum(size[lo[first]], size[hi[first]]))
-        out: list[tuple[int, int, Candidate]] = []
+        out: list[tuple[int, int, Candidate, str]] = []
         for start, count, need in zip(first.tolist(), hits.tolist(), needed.tolist(), strict=True):
             if count < need:
                 continue
@@ -471,8 +475,16 @@ class Index:
                 self.config,
                 a_is_query=query is not None,
             )
-            out.append((da, db, candidate))
-        return _cap_per_document(out, self.config.max_candidates)
+            source_date = (row_a if candidate.source == row_a[2] else meta.rows[int(rowids[db])])[1]
+            out.append((da, db, candidate, source_date or "~"))
+        kept, capped = _cap_per_document(out, self.config.max_candidates)
+        self.capped = tuple(
+            sorted(
+                query_meta[2] if query_meta is not None and k == 0 else meta.rows[int(rowids[k])][2]
+                for k in capped
+            )
+        )
+        return kept
 
     def scan(
         self,
@@ -705,17 +717,29 @@ def _earlier(a: tuple[str | None, str | None, str], b: tuple[str | None, str | N
     return a[2] <= b[2]
 
 
-def _cap_per_document(found: list[tuple[int, int, Candidate]], cap: int) -> list[Candidate]:
-    found.sort(key=lambda item: (-item[2].hits, item[2].source, item[2].target))
+def _cap_per_document(
+    found: list[tuple[int, int, Candidate, str]], cap: int
+) -> tuple[list[Candidate], set[int]]:
+    """Keep at most ``cap`` candidates per document; name the documents that had more.
+
+    Strongest first; between equals, the pair with the earliest dated source first, so that
+    the origin of a story copied everywhere keeps its pairs rather than losing them to the
+    copies' pairs among themselves.
+    """
+    found.sort(key=lambda item: (-item[2].hits, item[3], item[2].source, item[2].target))
+    degree: dict[int, int] = defaultdict(int)
+    for da, db, _, _ in found:
+        degree[da] += 1
+        degree[db] += 1
     taken: dict[int, int] = defaultdict(int)
     out = []
-    for da, db, candidate in found:
+    for da, db, candidate, _ in found:
         if taken[da] >= cap or taken[db] >= cap:
             continue
         taken[da] += 1
         taken[db] += 1
         out.append(candidate)
-    return out
+    return out, {d for d, n in degree.items() if n > cap}
 
 
 def _scored(candidate: Candidate, comparison: Comparison) -> Candidate:

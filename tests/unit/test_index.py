@@ -242,6 +242,29 @@ class TestCandidates:
         assert pair.hits <= 10  # all colliding passage pairs are listed, none cut
         assert found.passages == pair.passages
 
+    def test_hub_documents_are_capped_and_named(self) -> None:
+        """A story copied by many outlets yields at most max_candidates pairs per document,
+        and the capped documents are named."""
+        text = article(5009)
+        wire = Document(id="wire", outlet="wire", date="2024-01-01", text=text)
+        copies = [
+            Document(id=f"c{i:02}", outlet=f"o{i}", date="2024-01-02", text=text) for i in range(12)
+        ]
+        with Index(config=IndexConfig(max_candidates=3, max_bucket=100)) as index:
+            index.add([wire, *copies, *unrelated(20)])
+            found = index.candidates()
+            per_doc: dict[str, int] = {}
+            for c in found:
+                for doc_id in (c.source, c.target):
+                    per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+            assert max(per_doc.values()) == 3
+            assert "wire" in index.capped
+            assert set(index.capped) <= {"wire", *(d.id for d in copies)}
+            index.candidates(same_outlet=False)
+            unique = Document(id="new", outlet="n", text=article(5010))
+            index.query(unique)
+            assert index.capped == ()
+
     def test_hub_buckets_are_capped(self) -> None:
         """A passage shared by more documents than max_bucket yields no pairs by itself."""
         text = article(3)

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _build(path: Path, n: int = 40) -> None:
     with Index(path) as index:
-        index.add([*unrelated(n), Document(id="copy", outlet="C", text=article(5))])
-        index.add([Document(id="orig", outlet="O", text=article(5))])
+        index.add([*unrelated(n), Document(id="copy", outlet="C", text=article(5005))])
+        index.add([Document(id="orig", outlet="O", text=article(5005))])
 
 
 class TestDamage:
@@ -55,7 +55,7 @@ class TestDamage:
         with Index(path) as index:
             assert index.check() == []
         with sqlite3.connect(path) as conn:
-            conn.execute("UPDATE documents SET text = ? WHERE id = 'orig'", (article(6),))
+            conn.execute("UPDATE documents SET text = ? WHERE id = 'orig'", (article(5006),))
         with Index(path) as index:
             assert index.check() == [
                 "document 'orig': stored passages do not match its text (re-add it to repair)"
@@ -136,8 +136,8 @@ class TestExport:
         config = IndexConfig(min_hits=2, seed=3)
         docs = [
             *unrelated(30),
-            Document(id="orig", outlet="O", date="2024-01-02", title="T", text=article(8)),
-            Document(id="copy", outlet="C", url="https://c.example/x", text=article(8)),
+            Document(id="orig", outlet="O", date="2024-01-02", title="T", text=article(5008)),
+            Document(id="copy", outlet="C", url="https://c.example/x", text=article(5008)),
             Document(id="odd", outlet="", text="Tab\t, NUL \x00, \u2028 and \U0001f600 kept."),
         ]
         with Index(tmp_path / "a.db", config=config) as index:
