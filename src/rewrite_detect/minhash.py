@@ -63,7 +63,11 @@ _BREAK = "\x00"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _CJK_BIGRAM_RE = re.compile(f"([{_CJK}])(?=([{_CJK}]))")
-_FOLD = {**QUOTE_FOLD, ord("?"): ".", ord("!"): ".", ord("…"): "."}
+# Chinese and Japanese full stops, which no space follows, are breaks themselves.
+_FOLD = {
+    **QUOTE_FOLD, ord("?"): ".", ord("!"): ".", ord("…"): ".",
+    ord("。"): _BREAK, ord("！"): _BREAK, ord("？"): _BREAK,
+}  # fmt: skip
 _BAND_MIX = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],

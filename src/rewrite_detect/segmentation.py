@@ -95,7 +95,8 @@ _MAX_QUOTE_MERGES = 4
 MAX_SENTENCE_CHARS = 1000
 """Longest sentence; longer runs of text without a sentence end are cut at white space."""
 # A unit without end punctuation followed by a space holds one sentence at most.
-_POSSIBLE_END_RE = re.compile(r"[.!?…。！？][\"”’')\]]*\s")
+# Chinese and Japanese full stops need no space after them.
+_POSSIBLE_END_RE = re.compile(r"[.!?…][\"”’')\]]*\s|[。！？]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
