@@ -27,12 +27,14 @@ source quotation and tells what became of it (:class:`~rewrite_detect.models.Quo
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from rewrite_detect.align import pair_similarity
 from rewrite_detect.classify import decide_label
@@ -84,7 +86,7 @@ _VERBS = (
     "warns|insisted|insists|argued|argues|continued|recalled|acknowledged|admitted|announced|"
     "claimed|claims|commented|emphasized|emphasised|stressed|observed|conceded|tweeted|posted|"
     "shared|suggested|predicted|cautioned|urged|concluded|maintained|confirmed|testified|"
-    "reiterated|pointed out|went on"
+    "reiterated"
 )
 _VERB = rf"(?:{_VERBS})\b"
 _SPEECH_LEMMAS = frozenset(
@@ -118,16 +120,15 @@ _LEAD_ACCORDING_RE = re.compile(
     rf"according to\s+(?P<who>{_STOP}{{1,100}}?)\s*,[^.;!?\"\u201c\u201d\u00ab\u00bb\n]{{0,80}}$",
     re.IGNORECASE,
 )
-_EVENT_RE = re.compile(
-    rf"(?<![\w'\u2019])(?P<who>{_STOP}{{1,100}}?)\s+(?:(?:also|then|later|again)\s+)?{_VERB}"
-    rf"|according to\s+(?P<acc>{_STOP}{{1,100}})",
-    re.IGNORECASE,
-)
-_APPOSED_EVENT_RE = re.compile(
-    rf"(?<![\w'\u2019])(?P<who>[A-Z][^,.;:!?\"\u201c\u201d\n]{{1,60}}),\s+(?:a|an|the)\s+"
-    rf"[^,.;:!?\"\u201c\u201d\n]{{1,120}},\s+(?:(?:also|then|later|again)\s+)?{_VERB}"
-    rf"(?P<acc>(?!))?"
-)
+_VERB_LIST = (*_VERBS.split("|"), "according")
+_ACCORDING_TO_RE = re.compile(r"\s+to\b", re.IGNORECASE)
+_CLAUSE_REACH = 100
+_WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'\u2019-"
+_ACCORDING_REST_RE = re.compile(r"\s+(?P<who>[^,.;:!?\"\u201c\u201d\u00ab\u00bb\n]{1,100})")
+_STOP_CHARS = ',.;:!?"\u201c\u201d\u00ab\u00bb\n'
+_TRAILING_ADVERB_RE = re.compile(r"\s(?:also|then|later|again)$")
+_APPOSITIVE_HEAD_RE = re.compile(r"\s+(?:a|an|the)\s+\S")
+_MAX_NAME_CHARS = 60
 _POSSESSIVE_RE = re.compile(r"['\u2019]s?$")
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)\s+$")
 _APPOSED_RE = re.compile(r",\s+(?:a|an|the)\s+(?:former\s+)?[a-z]")
@@ -140,6 +141,8 @@ _SENTENCE_END_RE = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|No|vs))(
 _CAP = r"(?:[A-Z]\.|[A-Z\u00c0-\u00de][\w\-]*(?:['\u2019][\w\-]+)?)"
 _PARTICLE = r"(?:de|van|von|der|den|al|bin|da|di|du|le|la|del|ibn)"
 _NAME_RUN_RE = re.compile(rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP})*")
+_AFTER_TITLE_RE = re.compile(rf"\s+(?P<run>{_NAME_RUN_RE.pattern})")
+_BEFORE_TITLE_RE = re.compile(rf"(?P<run>{_NAME_RUN_RE.pattern}),\s+(?i:(?:the|a|an)\s+)?$")
 _PRONOUNS = frozenset({"he", "she"})
 _SKIP_PRONOUNS = frozenset({"they", "it", "we", "i", "you", "who", "which", "that", "this"})
 _LEADING_JUNK = re.compile(r"^(?:and|but|while|as|so|then|also|,|\s)+", re.IGNORECASE)
@@ -200,7 +203,12 @@ _TITLE_WORDS = frozenset(
         "the",
     }
 )
+_PERSON_TITLES = _TITLE_WORDS - {"the"}
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _MAX_DESCRIPTION_WORDS = 12
+_MAX_TITLE_WORDS = 5
+_TITLE_REACH = 5000
+"""How far back (characters) a title is looked for: a person is introduced near the quote."""
 _GENERIC_ZIPF = 5.0
 """A lone capitalised word this common ("Officials", "Police") is a description, not a name."""
 
@@ -399,6 +407,7 @@ def _sentence_bounds(masked: str, start: int, end: int) -> Span:
     return s, e
 
 
+@functools.lru_cache(maxsize=8192)
 def _name_from_run(run: str) -> str | None:
     """Return the personal name that ends a run of capitalised words.
 
@@ -420,6 +429,11 @@ def _name_from_run(run: str) -> str | None:
     return " ".join(name).rstrip(".") if not _is_initial(name[-1]) else " ".join(name)
 
 
+def _is_full(name: str) -> bool:
+    """Tell whether a name has a first name and a surname (initials aside)."""
+    return len([t for t in name.split() if not _is_initial(t)]) >= 2
+
+
 def _is_initial(token: str) -> bool:
     return len(token) == 2 and token[0].isupper() and token[1] == "."
 
@@ -437,13 +451,20 @@ class _Resolver:
     def __init__(self, text: str, masked: str) -> None:
         self.text = text
         self.masked = masked
-        self.full_names: list[tuple[int, str]] = []
-        for m in _NAME_RUN_RE.finditer(masked):
-            name = _name_from_run(m.group(0))
-            if name and len([t for t in name.split() if not _is_initial(t)]) >= 2:
-                self.full_names.append((m.start(), name))
-        self.events: list[tuple[int, str, Span]] = []  # position, name, mention of a speaker
+        self.lower = masked.translate(_ASCII_LOWER)  # same offsets as ``masked``
+        self.runs = [(m, _name_from_run(m.group(0))) for m in _NAME_RUN_RE.finditer(masked)]
+        # Full names by surname, in text order, to expand a lone surname.
+        self.full_names: dict[str, list[tuple[int, str]]] = {}
+        for m, name in self.runs:
+            if name and _is_full(name):
+                self.full_names.setdefault(_last(name), []).append((m.start(), name))
+        self.events: list[tuple[int, str, Span]] = []  # named speakers, sorted by position
         self.mentions = self._person_mentions()
+        self._mention_pos = [m[0] for m in self.mentions]
+
+    def add_event(self, event: tuple[int, str, Span]) -> None:
+        """Record a named speaker at a position."""
+        bisect.insort(self.events, event)
 
     def _person_mentions(self) -> list[tuple[int, str, Span]]:
         """Return every mention of a person.
@@ -452,24 +473,21 @@ class _Resolver:
         Osei", "Mayor Elena Vasquez") or an apposition ("Liu Pengyu, a spokesman"); later
         mentions by surname count too. Places and outlets have neither.
         """
-        runs = [(m, _name_from_run(m.group(0))) for m in _NAME_RUN_RE.finditer(self.masked)]
         people: set[str] = set()
-        for m, name in runs:
-            if not name:
-                continue
-            if len([t for t in name.split() if not _is_initial(t)]) < 2:
+        stop = stopwords("en")
+        for m, name in self.runs:
+            if not name or not _is_full(name):
                 continue  # a person introduced by the text has a first name and a surname
-            titles = _TITLE_WORDS - {"the"}
             prefix = m.group(0).split()[: -len(name.split())]
-            titled = any(t.casefold().rstrip(".") in titles for t in prefix)
+            titled = any(t.casefold().rstrip(".") in _PERSON_TITLES for t in prefix)
             word = _WORD_BEFORE_RE.search(self.masked, max(0, m.start() - 40), m.start())
             before = word.group(1) if word else ""
-            after_title = before.islower() and before not in stopwords("en")
+            after_title = before.islower() and before not in stop
             apposed = _APPOSED_RE.match(self.masked, m.end()) is not None
             if titled or after_title or apposed:
                 people.add(self.canonical(name, m.start()))
         mentions = []
-        for m, name in runs:
+        for m, name in self.runs:
             if name:
                 full = self.canonical(name, m.start())
                 if full in people:
@@ -481,29 +499,29 @@ class _Resolver:
         """Return the full name the text used for a lone surname, the nearest before first."""
         if len(name.split()) > 1:
             return name
-        last = name.casefold()
-        earlier = [n for pos, n in self.full_names if pos < before and _last(n) == last]
-        if earlier:
-            return earlier[-1]
-        anywhere = [n for _, n in self.full_names if _last(n) == last]
-        return anywhere[0] if anywhere else name
+        candidates = self.full_names.get(_last(name), [])
+        if not candidates:
+            return name
+        k = bisect.bisect_left(candidates, (before, ""))
+        return candidates[k - 1][1] if k else candidates[0][1]
 
     def nearest_named(self, before: int, reach: int | None = None) -> tuple[str, Span] | None:
         """Return the named speaker mentioned last before ``before`` (within ``reach``)."""
-        best: tuple[int, str, Span] | None = None
-        for event in self.events:
-            if event[0] < before and (best is None or event[0] >= best[0]):
-                best = event
-        if best is None or (reach is not None and before - best[0] > reach):
+        k = bisect.bisect_left(self.events, (before, ""))
+        if not k:
             return None
-        return best[1], best[2]
+        pos, name, span = self.events[k - 1]
+        if reach is not None and before - pos > reach:
+            return None
+        return name, span
 
     def nearest_person(self, before: int) -> str | None:
         """Return the person named last before ``before``: a speaker or a mention."""
-        best: tuple[int, str, Span] | None = None
-        for event in (*self.mentions, *self.events):
-            if event[0] < before and (best is None or event[0] >= best[0]):
-                best = event
+        k = bisect.bisect_left(self._mention_pos, before)
+        mention = self.mentions[k - 1] if k else None
+        j = bisect.bisect_left(self.events, (before, ""))
+        event = self.events[j - 1] if j else None
+        best = max((e for e in (mention, event) if e is not None), key=lambda e: e[0], default=None)
         return best[1] if best else None
 
     def title_holder(self, description: str, before: int) -> str | None:
@@ -512,21 +530,24 @@ class _Resolver:
         "national security adviser Jake Sullivan" and "Jake Sullivan, the national security
         adviser" both give "Jake Sullivan" for "national security adviser".
         """
-        words = description.split()
-        if not words:
+        key = " ".join(description.split()).translate(_ASCII_LOWER)
+        if not key:
             return None
-        phrase = r"\s+".join(re.escape(w) for w in words)
-        after_re = re.compile(rf"\b(?i:{phrase})\s+(?P<run>{_NAME_RUN_RE.pattern})")
-        before_re = re.compile(
-            rf"(?P<run>{_NAME_RUN_RE.pattern}),\s+(?i:(?:the\s+|a\s+|an\s+)?{phrase})\b"
-        )
-        found = [
-            (m.start(), _name_from_run(m.group("run")))
-            for pattern in (after_re, before_re)
-            for m in pattern.finditer(self.masked, 0, before)
-        ]
-        named = sorted((pos, name) for pos, name in found if name)
-        return named[-1][1] if named else None
+        holder: tuple[int, str] | None = None
+        lo = max(0, before - _TITLE_REACH)
+        at = self.lower.find(key, lo, before)
+        while at >= 0:
+            end = at + len(key)
+            edges = (self.lower[at - 1 : at], self.lower[end : end + 1])
+            if not any(c.isalnum() for c in edges[0] + edges[1]):
+                follows = _AFTER_TITLE_RE.match(self.masked, end)
+                precedes = _BEFORE_TITLE_RE.search(self.masked[max(lo, at - 80) : at])
+                for run, stop in ((follows, follows.end() if follows else 0), (precedes, end)):
+                    name = _name_from_run(run.group("run")) if run else None
+                    if name and stop <= before and (holder is None or stop >= holder[0]):
+                        holder = (stop, name)
+            at = self.lower.find(key, at + 1, before)
+        return holder[1] if holder else None
 
     def parse(self, who: str, offset: int) -> _Speaker | None:
         """Read the words naming the speaker; ``offset`` is where ``who`` starts in the text."""
@@ -564,7 +585,8 @@ class _Resolver:
         if len(tokens) > _MAX_DESCRIPTION_WORDS:
             return None
         description = re.sub(r"^(?:the|a|an)\s+", "", words, flags=re.IGNORECASE)
-        holder = self.title_holder(description, span[0])
+        short = len(description.split()) <= _MAX_TITLE_WORDS
+        holder = self.title_holder(description, span[0]) if short else None
         if holder:
             return _Speaker(holder, span, True)
         if tokens[0].casefold() in {"the", "a", "an"}:
@@ -626,7 +648,7 @@ def extract_quotes(text: str) -> tuple[Quote, ...]:
     for raw, joint in zip(raws, joints, strict=True):
         start, end = raw.pieces[0][0], raw.pieces[-1][1]
         while upcoming is not None and upcoming[0] < start:
-            resolver.events.append(upcoming)
+            resolver.add_event(upcoming)
             upcoming = next(event_iter, None)
         speaker = _attribute(resolver, masked, start, end, joint)
         parts = tuple(_inside(text, a, b) for a, b in raw.pieces)
@@ -634,7 +656,7 @@ def extract_quotes(text: str) -> tuple[Quote, ...]:
         if not parts:
             continue
         if speaker is not None and speaker.is_name:
-            resolver.events.append((end, speaker.name, speaker.span))
+            resolver.add_event((end, speaker.name, speaker.span))
         quotes.append(
             Quote(
                 start=start,
@@ -664,24 +686,115 @@ def _inside(text: str, a: int, b: int) -> Span:
 
 def _events(resolver: _Resolver, masked: str) -> Iterator[tuple[int, str, Span]]:
     """Named speakers of speech verbs outside quotations, in text order."""
-    for m in _speech_matches(masked, 0, len(masked)):
-        group = "acc" if m.group("acc") is not None else "who"
-        who = m.group(group)
-        if group == "acc":
-            who = re.split(r"[,.;]", who)[0]
-        speaker = resolver.parse(who, m.start(group))
+    for who, at in _speech_clauses(masked, 0, len(masked)):
+        speaker = resolver.parse(who, at)
         if speaker is not None and speaker.is_name:
-            yield m.start(group), speaker.name, speaker.span
+            yield at, speaker.name, speaker.span
 
 
-def _speech_matches(masked: str, start: int, end: int) -> list[re.Match[str]]:
-    """Speech-verb clauses in ``masked[start:end]``, apposed names first where they overlap."""
-    found = list(_APPOSED_EVENT_RE.finditer(masked, start, end))
-    taken = [m.span() for m in found]
-    for m in _EVENT_RE.finditer(masked, start, end):
-        if not any(a <= m.start() < b for a, b in taken):
-            found.append(m)
-    return sorted(found, key=lambda m: m.start())
+def _verbs(masked: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Return the spans of speech verbs in ``masked[start:end]``, in order.
+
+    The third item tells "according" (before "to"). Each verb is looked for with
+    ``str.find``: one pattern with every verb as an alternative would try them all at every
+    character, several times slower on a long article.
+    """
+    lower = masked[start:end].translate(_ASCII_LOWER)
+    hits: list[tuple[int, int, bool]] = []
+    for verb in _VERB_LIST:
+        at = lower.find(verb)
+        while at >= 0:
+            stop = at + len(verb)
+            before = lower[at - 1] if at else " "
+            after = lower[stop] if stop < len(lower) else " "
+            if not (before.isalnum() or before in "_'\u2019" or after.isalnum() or after == "_"):
+                according = verb == "according"
+                if not according or _ACCORDING_TO_RE.match(lower, stop):
+                    hits.append((start + at, start + stop, according))
+            at = lower.find(verb, at + 1)
+    return sorted(hits)
+
+
+def _last_stop(text: str, lo: int, hi: int) -> int:
+    """Position just after the last clause-ending character in ``text[lo:hi]`` (or ``lo``)."""
+    return max(text.rfind(c, lo, hi) for c in _STOP_CHARS) + 1 or lo
+
+
+def _without_adverb(text: str, lo: int, hi: int) -> int:
+    """End of ``text[lo:hi]`` without trailing space and one adverb ("Smith also said")."""
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    m = _TRAILING_ADVERB_RE.search(text, lo, hi)
+    return m.start() if m else hi
+
+
+def _clause_before(text: str, lo: int, hi: int) -> tuple[str, int] | None:
+    """Return the clause before a verb at ``hi``: from the last punctuation to the verb."""
+    if hi <= lo or not text[hi - 1].isspace():
+        return None
+    end = _without_adverb(text, lo, hi)
+    start = max(_last_stop(text, lo, end), lo)
+    return (text[start:end], start) if end > start else None
+
+
+def _apposed_before(text: str, lo: int, hi: int) -> tuple[str, int] | None:
+    """Return the name before an apposition that ends just before a verb at ``hi``.
+
+    "Liu Pengyu, a spokesman for the embassy, said" gives "Liu Pengyu".
+    """
+    end = _without_adverb(text, lo, hi)
+    if end <= lo or text[end - 1] != ",":
+        return None
+    comma = text.rfind(",", lo, end - 1)
+    if comma < 0 or _last_stop(text, comma + 1, end - 1) > comma + 1:
+        return None
+    if not _APPOSITIVE_HEAD_RE.match(text, comma + 1, end - 1):
+        return None
+    start = max(_last_stop(text, lo, comma), lo)
+    while start < comma and text[start].isspace():
+        start += 1
+    if start >= comma or not text[start].isupper() or comma - start > _MAX_NAME_CHARS:
+        return None
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'\u2019"):
+        return None
+    return text[start:comma], start
+
+
+def _speech_clauses(masked: str, start: int, end: int) -> list[tuple[str, int]]:
+    """Return who speaks, and where those words start, for each speech verb in a stretch.
+
+    The speaker is the clause before the verb ("Anton Siluanov said"), the name before an
+    apposition ("Liu Pengyu, a spokesman for the embassy, said"), or what follows "according
+    to". Verbs are found first and the clause read backwards from each, which is linear in
+    the text (a pattern for the whole clause would try every starting point).
+    """
+    found: list[tuple[str, int]] = []
+    floor = start
+    for verb_start, verb_end, according in _verbs(masked, start, end):
+        if according:
+            to = _ACCORDING_TO_RE.match(masked, verb_end, end)
+            rest = _ACCORDING_REST_RE.match(masked, to.end() if to else verb_end, end)
+            if rest:
+                found.append((rest.group("who"), rest.start("who")))
+            floor = verb_end
+            continue
+        apposed = _apposed_before(masked, max(floor, verb_start - 2 * _CLAUSE_REACH), verb_start)
+        lo = max(floor, verb_start - _CLAUSE_REACH)
+        cut_word = lo > floor and masked[lo - 1].isalnum()
+        floor = verb_end
+        if apposed:
+            found.append(apposed)
+            continue
+        clause = _clause_before(masked, lo, verb_start)
+        if clause is None:
+            continue
+        who, at = clause
+        if cut_word and at == lo:  # the window began inside a word
+            skip = len(who) - len(who.lstrip(_WORD_CHARS).lstrip())
+            who, at = who[skip:], at + skip
+        if who.strip():
+            found.append((who, at))
+    return found
 
 
 def _join_broken(text: str, masked: str, raws: list[_Raw]) -> tuple[list[_Raw], list[Span | None]]:
@@ -730,14 +843,10 @@ def _attribute(
     # A speech verb elsewhere in the sentence ("… if China gives "support", he said.").
     best: _Speaker | None = None
     best_distance = len(masked) + 1
-    for m in _speech_matches(masked, s_start, s_end):
-        group = "acc" if m.group("acc") is not None else "who"
-        who = m.group(group)
-        if group == "acc":
-            who = re.split(r"[,.;]", who)[0]
-        distance = abs(m.start(group) - start)
+    for who, at in _speech_clauses(masked, s_start, s_end):
+        distance = abs(at - start)
         if distance < best_distance:
-            found = resolver.parse(who, m.start(group))
+            found = resolver.parse(who, at)
             if found is not None:
                 best, best_distance = found, distance
     if best is not None:
@@ -773,15 +882,17 @@ _ARTICLES = frozenset({"the", "a", "an", "he", "she"})
 # --------------------------------------------------------------------------- comparison
 
 
-def _words(quote: Quote) -> list[str]:
-    return normalize_for_match(quote.text).split()
+@functools.lru_cache(maxsize=4096)
+def _folded_words(text: str) -> tuple[str, ...]:
+    return tuple(normalize_for_match(text).split())
+
+
+def _words(quote: Quote) -> tuple[str, ...]:
+    return _folded_words(quote.text)
 
 
 def _contiguous(part: Sequence[str], whole: Sequence[str]) -> bool:
-    n = len(part)
-    return 0 < n <= len(whole) and any(
-        list(whole[k : k + n]) == list(part) for k in range(len(whole) - n + 1)
-    )
+    return 0 < len(part) <= len(whole) and f" {' '.join(part)} " in f" {' '.join(whole)} "
 
 
 def _same_speaker(a: str | None, b: str | None) -> bool | None:
@@ -800,18 +911,15 @@ _RELATED = 0.5
 _SHARED_CONTENT = 3
 
 
-def _relatedness(ws: Sequence[str], wt: Sequence[str]) -> float:
-    """Return how alike two quotations' words are, in ``[0, 1]``.
+def _shares_content(ws: Sequence[str], wt: Sequence[str]) -> bool:
+    """Tell whether two quotations share enough content words to be compared as word sets.
 
-    The character ratio, or the word-set overlap when the words were reordered (and at least
-    three content words are shared).
+    Reworded quotations reorder words, which the character ratio punishes; the word-set
+    ratio (weighted 0.9) is used instead when at least three content words are shared.
     """
-    ratio = fuzz.ratio(" ".join(ws), " ".join(wt)) / 100.0
     stop = stopwords("en")
     shared = {w for w in ws if w not in stop} & {w for w in wt if w not in stop}
-    if len(shared) >= _SHARED_CONTENT:
-        ratio = max(ratio, fuzz.token_set_ratio(" ".join(ws), " ".join(wt)) / 100.0 * 0.9)
-    return ratio
+    return len(shared) >= _SHARED_CONTENT
 
 
 def _changes(ws: Sequence[str], wt: Sequence[str]) -> Change | None:
@@ -834,11 +942,26 @@ def _changes(ws: Sequence[str], wt: Sequence[str]) -> Change | None:
     return Change(source=tuple(gone), target=tuple(added))
 
 
-def _match_one(target: Quote, sources: Sequence[Quote]) -> QuoteFinding:
+def _match_all(targets: Sequence[Quote], sources: Sequence[Quote]) -> list[QuoteFinding]:
+    """Match every target quotation with its most similar source quotation."""
+    if not targets:
+        return []
+    joined_s = [" ".join(_words(q)) for q in sources]
+    joined_t = [" ".join(_words(q)) for q in targets]
+    ratios = process.cdist(joined_t, joined_s, scorer=fuzz.ratio, workers=1)
+    sets = process.cdist(joined_t, joined_s, scorer=fuzz.token_set_ratio, workers=1)
+    return [
+        _match_one(t, sources, ratios[k] / 100.0, sets[k] / 100.0) for k, t in enumerate(targets)
+    ]
+
+
+def _match_one(
+    target: Quote, sources: Sequence[Quote], ratios: Sequence[float], sets: Sequence[float]
+) -> QuoteFinding:
     wt = _words(target)
     span = (target.start, target.end)
-    best: tuple[float, Quote, list[str]] | None = None
-    for source in sources:
+    best: tuple[float, Quote, tuple[str, ...]] | None = None
+    for source, ratio, word_set in zip(sources, ratios, sets, strict=True):
         ws = _words(source)
         if not ws or not wt:
             continue
@@ -847,7 +970,9 @@ def _match_one(target: Quote, sources: Sequence[Quote]) -> QuoteFinding:
         elif _contiguous(wt, ws):
             score = 2.0 + len(wt) / len(ws)
         else:
-            score = _relatedness(ws, wt)
+            score = float(ratio)
+            if 0.9 * word_set > max(score, best[0] if best else 0.0) and _shares_content(ws, wt):
+                score = 0.9 * float(word_set)
         if best is None or score > best[0]:
             best = (score, source, ws)
     if best is None or best[0] < _RELATED:
@@ -882,6 +1007,20 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+class _SpanIndex:
+    """Which of many disjoint spans (the aligned pairs' sides) overlap a span, by bisection."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.order = sorted(range(len(spans)), key=lambda k: spans[k])
+        self.starts = [spans[k][0] for k in self.order]
+        self.ends = [spans[k][1] for k in self.order]
+
+    def overlapping(self, span: Span) -> list[int]:
+        lo = bisect.bisect_right(self.ends, span[0])
+        hi = bisect.bisect_left(self.starts, span[1])
+        return sorted(self.order[lo:hi])
+
+
 def compare_quotes(
     source_quotes: Sequence[Quote],
     target_quotes: Sequence[Quote],
@@ -912,7 +1051,7 @@ def compare_quotes(
     >>> f.status.value, f.changed.source, f.changed.target, f.same_speaker
     ('altered', ('will',), ('shall',), True)
     """
-    findings = [_match_one(t, source_quotes) for t in target_quotes]
+    findings = _match_all(target_quotes, source_quotes)
     return _with_pairs(findings, source_quotes, target_quotes, pairs)
 
 
@@ -926,22 +1065,21 @@ def _with_pairs(
     out = list(findings)
     if not pairs:
         return tuple(out)
+    by_target = _SpanIndex([p.target_span for p in pairs])
+    by_source = _SpanIndex([p.source_span for p in pairs])
     for k, finding in enumerate(out):
-        for index, pair in enumerate(pairs):
-            if _overlaps(finding.target_span, pair.target_span):
-                out[k] = replace(finding, pair=index)
-                break
+        hits = by_target.overlapping(finding.target_span)
+        if hits:
+            out[k] = replace(finding, pair=hits[0])
+    quoting = {i for t in target_quotes for i in by_target.overlapping((t.start, t.end))}
     matched = {id(f.source) for f in out if f.source is not None}
     for source in source_quotes:
         if id(source) in matched or len(_words(source)) < _PARAPHRASED_MIN_WORDS:
             continue
-        for index, pair in enumerate(pairs):
-            if pair.label is Label.DIVERGENT or not _overlaps(
-                (source.start, source.end), pair.source_span
-            ):
-                continue
-            if any(_overlaps((t.start, t.end), pair.target_span) for t in target_quotes):
-                continue  # the target quotes someone here, just not these words
+        for index in by_source.overlapping((source.start, source.end)):
+            pair = pairs[index]
+            if pair.label is Label.DIVERGENT or index in quoting:
+                continue  # not the same statement, or the target quotes other words here
             out.append(
                 QuoteFinding(
                     status=QuoteStatus.PARAPHRASED,
@@ -985,7 +1123,7 @@ class QuoteContext:
             target_text=target_text,
             source_quotes=source_quotes,
             target_quotes=target_quotes,
-            findings=tuple(_match_one(t, source_quotes) for t in target_quotes),
+            findings=tuple(_match_all(target_quotes, source_quotes)),
         )
 
     def relabel(self, pairs: Sequence[AlignedPair], config: DetectorConfig) -> list[AlignedPair]:
@@ -996,9 +1134,15 @@ class QuoteContext:
         ground is a shared quotation is marked ``shared_quotation`` (see
         :meth:`_shared_only`) and keeps its label.
         """
+        by_target = _SpanIndex([p.target_span for p in pairs])
+        found: dict[int, list[QuoteFinding]] = {}
+        for f in self.findings:
+            if f.source is not None and f.status is not QuoteStatus.ALTERED:
+                for index in by_target.overlapping(f.target_span):
+                    found.setdefault(index, []).append(f)
         out = []
-        for pair in pairs:
-            evidence = self._evidence(pair, config)
+        for index, pair in enumerate(pairs):
+            evidence = self._evidence(pair, found.get(index, []), config)
             if evidence is pair.evidence:
                 out.append(pair)
                 continue
@@ -1010,19 +1154,22 @@ class QuoteContext:
             out.append(replace(pair, label=label, evidence=replace(evidence, reasons=reasons)))
         return out
 
-    def _evidence(self, pair: AlignedPair, config: DetectorConfig) -> Evidence:
+    def _evidence(
+        self, pair: AlignedPair, findings: Sequence[QuoteFinding], config: DetectorConfig
+    ) -> Evidence:
+        if not findings:
+            return pair.evidence
         speakers: tuple[list[str], list[str]] = ([], [])
-        for f in self.findings:
+        for f in findings:
             if (
                 f.status is QuoteStatus.MISATTRIBUTED
                 and f.source is not None
                 and f.target is not None
-                and _overlaps(f.target_span, pair.target_span)
                 and _overlaps((f.source.start, f.source.end), pair.source_span)
             ):
                 speakers[0].append(f.source.speaker or "-")
                 speakers[1].append(f.target.speaker or "-")
-        shared = self._shared_only(pair, config)
+        shared = self._shared_only(pair, findings, config)
         if not speakers[1] and not shared:
             return pair.evidence
         return replace(
@@ -1035,7 +1182,9 @@ class QuoteContext:
             shared_quotation=shared,
         )
 
-    def _shared_only(self, pair: AlignedPair, config: DetectorConfig) -> bool:
+    def _shared_only(
+        self, pair: AlignedPair, findings: Sequence[QuoteFinding], config: DetectorConfig
+    ) -> bool:
         """Tell whether the two sides of ``pair`` have only a shared quotation in common.
 
         True when the target side holds a quotation that is ``exact`` or ``trimmed`` against
@@ -1045,11 +1194,9 @@ class QuoteContext:
         """
         shared = [
             f
-            for f in self.findings
+            for f in findings
             if f.status in {QuoteStatus.EXACT, QuoteStatus.TRIMMED}
-            and f.target is not None
             and f.source is not None
-            and _overlaps(f.target_span, pair.target_span)
             and _overlaps((f.source.start, f.source.end), pair.source_span)
         ]
         if not shared:
