@@ -33,11 +33,15 @@ from rewrite_detect.models import (
     Evidence,
     Label,
     PassageMatch,
+    Quote,
+    QuoteFinding,
+    QuoteStatus,
     Sentence,
     Skipped,
     Verdict,
 )
 from rewrite_detect.pipeline import compare
+from rewrite_detect.quotes import compare_quotes, extract_quotes
 from rewrite_detect.segmentation import Segmentation, segment
 
 try:
@@ -66,6 +70,9 @@ __all__ = [
     "InputError",
     "Label",
     "PassageMatch",
+    "Quote",
+    "QuoteFinding",
+    "QuoteStatus",
     "RewriteDetectError",
     "Segmentation",
     "Sentence",
@@ -74,6 +81,8 @@ __all__ = [
     "__version__",
     "choose_bands",
     "compare",
+    "compare_quotes",
+    "extract_quotes",
     "load_document",
     "lsh_probability",
     "lsh_threshold",

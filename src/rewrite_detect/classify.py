@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
@@ -166,6 +167,7 @@ def decide_label(evidence: Evidence, config: DetectorConfig) -> tuple[Label, tup
             ("numbers changed", evidence.numbers),
             ("dates changed", evidence.dates),
             ("names changed", evidence.names),
+            ("quotation misattributed", evidence.misattributed),
             ("negation changed", evidence.negation),
             ("quotation altered", evidence.quotes),
         )
@@ -200,7 +202,26 @@ def document_verdict(
     Coverage counts sentences in verbatim or paraphrase pairs: ``source`` is the share of
     the source reused, ``target`` the share of the target taken from the source. The verdict
     reads the target side, since the question is how much of the new article is reused.
+    A pair whose only common ground is a quotation (``evidence.shared_quotation``: two
+    outlets quoting the same statement) is no evidence of copying on its own: such pairs
+    count only when the other pairs already make the target more than ``independent``
+    (inside a copied article, the quotations were copied along with the rest), or when with
+    them at least ``verbatim_copy_coverage`` of the target is reused (an article made of
+    nothing but another's quotations and their attributions is a copy).
     """
+    if any(p.evidence.shared_quotation for p in pairs):
+        genuine = [p for p in pairs if not p.evidence.shared_quotation]
+        verdict, coverage = document_verdict(genuine, n_source, n_target, config)
+        if verdict is Verdict.INDEPENDENT:
+            full = document_verdict(
+                [replace(p, evidence=replace(p.evidence, shared_quotation=False)) for p in pairs],
+                n_source,
+                n_target,
+                config,
+            )
+            if full[1].target < config.verbatim_copy_coverage:
+                return verdict, coverage
+            return full
     reused = [p for p in pairs if p.label is not Label.DIVERGENT]
     src = {i for p in reused for i in p.source_sentences}
     tgt = {j for p in reused for j in p.target_sentences}

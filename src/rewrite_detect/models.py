@@ -25,6 +25,9 @@ __all__ = [
     "Evidence",
     "Label",
     "PassageMatch",
+    "Quote",
+    "QuoteFinding",
+    "QuoteStatus",
     "Sentence",
     "Skipped",
     "Verdict",
@@ -203,6 +206,13 @@ class Evidence:
         Word substitutions found by a word-level diff (source words, target words).
     reasons : tuple of str
         Short human-readable reasons for the label, most important first.
+    misattributed : Change or None
+        Quotations with the same words (or a part of them) whose speaker differs: the
+        speakers in the source and in the target. A changed fact.
+    shared_quotation : bool
+        The two sides have only a quotation in common (the same words inside the quote marks,
+        the text around them not reused): two outlets quoting the same third party. Such a
+        pair does not count as reuse on its own (see :func:`~rewrite_detect.compare`).
     """
 
     similarity: float
@@ -217,12 +227,14 @@ class Evidence:
     reworded_quotes: Change | None = None
     swapped_words: tuple[tuple[str, str], ...] = ()
     reasons: tuple[str, ...] = ()
+    misattributed: Change | None = None
+    shared_quotation: bool = False
 
     @property
     def changed_facts(self) -> tuple[str, ...]:
         """Names of the fact kinds that differ (``"numbers"``, ``"names"``, …)."""
         kinds = ("numbers", "dates", "names", "negation", "quotes")
-        return tuple(k for k in kinds if getattr(self, k) is not None)
+        return tuple(k for k in (*kinds, "misattributed") if getattr(self, k) is not None)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the evidence as a JSON-ready dict (absent changes are omitted)."""
@@ -238,6 +250,10 @@ class Evidence:
                 out[kind] = change.to_dict()
         out["swapped_words"] = [list(pair) for pair in self.swapped_words]
         out["reasons"] = list(self.reasons)
+        if self.misattributed is not None:
+            out["misattributed"] = self.misattributed.to_dict()
+        if self.shared_quotation:
+            out["shared_quotation"] = True
         return out
 
 
@@ -303,6 +319,9 @@ class Comparison:
     skipped_source: tuple[Skipped, ...]
     skipped_target: tuple[Skipped, ...]
     config_fingerprint: str = field(default="")
+    quotes: tuple[QuoteFinding, ...] = ()
+    """Every quotation of the target compared with the source's, and the source's quotations
+    the target reported without quote marks (see :class:`QuoteFinding`)."""
 
     def label_counts(self) -> dict[str, int]:
         """Return how many pairs carry each label (every label present, zero or more)."""
@@ -341,6 +360,7 @@ class Comparison:
                 "target": _meta(self.target),
             },
             "config_fingerprint": self.config_fingerprint,
+            "quotes": [finding.to_dict() for finding in self.quotes],
         }
 
 
@@ -423,4 +443,119 @@ class Cluster:
             "documents": list(self.documents),
             "origin": self.origin,
             "edges": [list(edge) for edge in self.edges],
+        }
+
+
+class QuoteStatus(StrEnum):
+    """What became of a quotation between the source and the target."""
+
+    EXACT = "exact"
+    """The target quotes the same words as the source (up to case, punctuation, quote style)."""
+    TRIMMED = "trimmed"
+    """The target quotes a contiguous part of the source's quotation, words unchanged."""
+    ALTERED = "altered"
+    """Inside the quote marks, words differ beyond punctuation: ``changed`` lists them."""
+    MISATTRIBUTED = "misattributed"
+    """The same words (or a contiguous part of them), put in another speaker's mouth."""
+    NEW = "new"
+    """The target's quotation matches no quotation of the source."""
+    PARAPHRASED = "paraphrased"
+    """The source's direct quotation is reported in the target without quote marks."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote:
+    """A direct quotation found in a document's text.
+
+    Attributes
+    ----------
+    start, end : int
+        Character offsets ``[start, end)``: ``text[start]`` is the opening quote mark and
+        ``text[end - 1]`` the closing one. A quotation broken by an attribution (``"We…," he
+        said, "and…"``) or running over several paragraphs is one quotation; its span then
+        covers the attribution or the paragraph breaks too.
+    parts : tuple of (int, int)
+        Spans of the quoted words inside the marks, one per piece.
+    text : str
+        The quoted words: the parts joined by one space.
+    nested : tuple of (int, int)
+        Spans of quotations inside the quotation (``"He called it 'a lifeline'"``), marks
+        included.
+    speaker : str or None
+        Who the text says spoke the words: a name (``"Jake Sullivan"``; a surname, a pronoun
+        or a title is resolved to the nearest named speaker), else the description the text
+        gives (``"a spokesperson for the Chinese Embassy"``); ``None`` when unattributed.
+    speaker_span : (int, int) or None
+        Where the attribution names the speaker (``"he"``, ``"Sullivan"``, ``"the national
+        security adviser"``).
+    """
+
+    start: int
+    end: int
+    parts: tuple[Span, ...]
+    text: str
+    nested: tuple[Span, ...] = ()
+    speaker: str | None = None
+    speaker_span: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the quotation as a JSON-ready dict."""
+        return {
+            "span": [self.start, self.end],
+            "parts": [list(part) for part in self.parts],
+            "text": self.text,
+            "speaker": self.speaker,
+            "speaker_span": list(self.speaker_span) if self.speaker_span else None,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteFinding:
+    """What became of one quotation: a target quotation against the source's quotations.
+
+    Or, for ``paraphrased``, a source quotation the target reported without quote marks.
+
+    Attributes
+    ----------
+    status : QuoteStatus
+        ``exact``, ``trimmed``, ``altered``, ``misattributed``, ``new`` or ``paraphrased``.
+    target : Quote or None
+        The target's quotation (``None`` for ``paraphrased``).
+    source : Quote or None
+        The source quotation it was matched with (``None`` for ``new``).
+    target_span : (int, int)
+        Where to look in the target: the quotation, or for ``paraphrased`` the target text of
+        the aligned pair that reports the words without quote marks.
+    similarity : float
+        ``rapidfuzz`` ratio of the two quotations' folded words, in ``[0, 1]`` (0 for ``new``).
+    changed : Change or None
+        For ``altered``: the source's words that were replaced or removed inside the marks,
+        and the target's words that replaced them or were added (runs of words, folded).
+    same_speaker : bool or None
+        Whether both texts name the same speaker; ``None`` when one side names nobody or
+        only a description that cannot be compared.
+    pair : int or None
+        Index in :attr:`Comparison.pairs` of the aligned pair holding the target quotation.
+    """
+
+    status: QuoteStatus
+    target: Quote | None
+    source: Quote | None
+    target_span: Span
+    similarity: float = 0.0
+    changed: Change | None = None
+    same_speaker: bool | None = None
+    pair: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the finding as a JSON-ready dict."""
+        return {
+            "status": self.status.value,
+            "target_span": list(self.target_span),
+            "target": self.target.to_dict() if self.target else None,
+            "source": self.source.to_dict() if self.source else None,
+            "similarity": round(self.similarity, 4),
+            "changed": self.changed.to_dict() if self.changed else None,
+            "same_speaker": self.same_speaker,
+            "pair": self.pair,
         }

@@ -10,6 +10,7 @@ from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import InputError
 from rewrite_detect.models import AlignedPair, Comparison, Document, Evidence, Sentence
 from rewrite_detect.normalize import features
+from rewrite_detect.quotes import QuoteContext
 from rewrite_detect.segmentation import segment
 
 __all__ = ["compare"]
@@ -112,6 +113,9 @@ def compare(
                 evidence=evidence,
             )
         )
+    # Quotations are compared over whole documents; their facts join each pair's evidence.
+    quotes = QuoteContext.build(src_doc.text, tgt_doc.text)
+    pairs = quotes.relabel(pairs, config)
     verdict, coverage = document_verdict(
         pairs, len(src_seg.sentences), len(tgt_seg.sentences), config
     )
@@ -134,6 +138,7 @@ def compare(
         skipped_source=src_seg.skipped,
         skipped_target=tgt_seg.skipped,
         config_fingerprint=config.fingerprint(),
+        quotes=quotes.finish(pairs),
     )
 
 
