@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from rewrite_detect.cli import main
+from tests._paths import FARM, HILL
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "ci" / "demo"
@@ -425,3 +426,26 @@ def test_output_file_and_html_reports(demo: Path, capsys: pytest.CaptureFixture[
     assert "wrote 4 HTML reports" in err
     edited = next(p for p in pages if "wire-copy-edited" in p.name).read_text()
     assert "syndicated-must-be-verbatim: sentence altered" in edited
+
+
+def test_quotes_must_be_exact_on_the_seed_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reworded copy's altered quotations of Sullivan and Siluanov are findings, with
+    what changed; turning the rule off leaves the other rules alone."""
+    monkeypatch.chdir(tmp_path)
+    code, found = findings(capsys, str(FARM), "--source", str(HILL))
+    assert code == 1
+    quotes = [f for f in found if f["rule"] == "quotes-must-be-exact"]
+    messages = " | ".join(f["message"] for f in quotes)
+    assert "communicating" in messages  # Sullivan: "We are communicating directly…"
+    assert "think -> " in messages or "think," in messages  # Siluanov: "I think…" reworded
+    assert all(f["message"].startswith("quotation altered") for f in quotes)
+    farm_lines = FARM.read_text("utf-8").splitlines()
+    sullivan = next(f for f in quotes if "communicating" in f["message"])
+    assert "Sullivan" in farm_lines[sullivan["line"] - 1]
+    (tmp_path / "rewrite-detect.toml").write_text(
+        '[rules.quotes-must-be-exact]\nseverity = "off"\n', encoding="utf-8"
+    )
+    code, found = findings(capsys, str(FARM), "--source", str(HILL))
+    assert not [f for f in found if f["rule"] == "quotes-must-be-exact"]

@@ -169,3 +169,16 @@ def test_chromium_navigation_and_screenshot(tmp_path: Path) -> None:
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000  # a rendered page, not a blank one
+
+
+def test_altered_quotations_are_called_out() -> None:
+    """The seed copy's altered quotations are listed on their pairs, words that changed marked."""
+    from tests._paths import FARM, HILL  # noqa: PLC0415
+
+    result = compare(
+        Document(id="hill", text=HILL.read_text("utf-8")),
+        Document(id="farm", text=FARM.read_text("utf-8")),
+    )
+    page = render_html(result)
+    assert page.count("quotation altered") >= 3
+    assert "quotation altered: communicating" in html.unescape(page)

@@ -84,6 +84,9 @@ def _diff_tokens(
     return tokens(ta, changed_a, facts_a), tokens(tb, changed_b, facts_b)
 
 
+_QUOTE_CALLOUTS = frozenset({"altered", "misattributed", "trimmed"})
+
+
 def _fact_keys(pair: AlignedPair, side: str) -> set[str]:
     keys: set[str] = set()
     for kind in _FACT_KINDS:
@@ -119,13 +122,34 @@ def _rows(comparison: Comparison, findings: Sequence[Any]) -> list[dict[str, Any
             if f.span[0] < max(span[1], span[0] + 1) and span[0] < max(f.span[1], f.span[0] + 1)
         ]
 
+    # Quotations the target altered or put in another mouth: called out on their pair, and
+    # their changed words marked like changed facts.
+    quote_notes: dict[int, list[str]] = {}
+    quote_keys: dict[int, tuple[set[str], set[str]]] = {}
+    for finding in comparison.quotes:
+        if finding.pair is None or finding.status.value not in _QUOTE_CALLOUTS:
+            continue
+        note = f"quotation {finding.status.value}"
+        if finding.changed is not None:
+            before = ", ".join(finding.changed.source) or "(none)"
+            after = ", ".join(finding.changed.target) or "(none)"
+            note += f": {before} \u2192 {after}"
+            keys = quote_keys.setdefault(finding.pair, (set(), set()))
+            keys[0].update(_key(w) for w in finding.changed.source)
+            keys[1].update(_key(w) for w in finding.changed.target)
+        if finding.status.value == "misattributed" and finding.source and finding.target:
+            note += f": {finding.source.speaker or 'unnamed'} \u2192 "
+            note += finding.target.speaker or "unnamed"
+        quote_notes.setdefault(finding.pair, []).append(note)
+
     ordered: list[tuple[int, dict[str, Any]]] = []
-    for pair in comparison.pairs:
+    for number, pair in enumerate(comparison.pairs):
+        extra_src, extra_tgt = quote_keys.get(number, (set(), set()))
         a, b = _diff_tokens(
             pair.source_text,
             pair.target_text,
-            _fact_keys(pair, "source"),
-            _fact_keys(pair, "target"),
+            _fact_keys(pair, "source") | extra_src,
+            _fact_keys(pair, "target") | extra_tgt,
         )
         row = {
             "kind": "pair",
@@ -135,7 +159,7 @@ def _rows(comparison: Comparison, findings: Sequence[Any]) -> list[dict[str, Any
             "target_ref": _ref(pair.target_sentences),
             "source_tokens": a,
             "target_tokens": b,
-            "facts": _facts(pair),
+            "facts": _facts(pair) + quote_notes.get(number, []),
             "reasons": list(pair.evidence.reasons),
             "findings": notes(pair.target_span),
             "source_start": pair.source_span[0],

@@ -32,7 +32,7 @@ from typing import Any
 
 from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import ConfigError
-from rewrite_detect.models import AlignedPair, Comparison, Label, Verdict
+from rewrite_detect.models import AlignedPair, Comparison, Label, QuoteStatus, Verdict
 
 __all__ = [
     "RULES",
@@ -579,3 +579,38 @@ def load_policy(path: str | Path | None = None, *, start: Path | None = None) ->
     else:
         table = data
     return Policy.from_dict(table, where=where, base=base)
+
+
+@rule(
+    "quotes-must-be-exact",
+    summary="A quotation taken from the source keeps the source's words and speaker.",
+    help=(
+        "Restore the quotation as the source has it and credit the same speaker, or report "
+        "the statement without quote marks."
+    ),
+    options={"min-words": 4, "allow-trimmed": True},
+)
+def _quotes_must_be_exact(ctx: RuleContext) -> Iterator[Hit]:
+    bad = {QuoteStatus.ALTERED, QuoteStatus.MISATTRIBUTED}
+    if not ctx.options["allow-trimmed"]:
+        bad.add(QuoteStatus.TRIMMED)
+    for finding in ctx.comparison.quotes:
+        quote, origin = finding.target, finding.source
+        if finding.status not in bad or quote is None or origin is None:
+            continue
+        if len(quote.text.split()) < ctx.options["min-words"]:
+            continue  # a scare-quoted word or two is not a quotation of someone
+        if finding.status is QuoteStatus.MISATTRIBUTED:
+            detail = f"source: {origin.speaker or 'unnamed'}, here: {quote.speaker or 'unnamed'}"
+        elif finding.changed is not None:
+            before = ", ".join(finding.changed.source) or "(none)"
+            after = ", ".join(finding.changed.target) or "(none)"
+            detail = f"{before} -> {after}"
+        else:
+            detail = "a part of the source's quotation"
+        yield Hit(
+            span=finding.target_span,
+            source_span=(origin.start, origin.end),
+            facts=("quotes",),
+            message=f"quotation {finding.status.value} ({detail})",
+        )
