@@ -16,6 +16,7 @@ from rewrite_detect.errors import (
     IndexBusyError,
     IndexCorruptError,
     IndexMismatchError,
+    IndexUnavailableError,
     InputError,
     RewriteDetectError,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "IndexConfig",
     "IndexCorruptError",
     "IndexMismatchError",
+    "IndexUnavailableError",
     "InputError",
     "Label",
     "PassageMatch",
