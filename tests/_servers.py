@@ -6,9 +6,11 @@ impossible the tests that need them skip, saying why.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -81,10 +83,14 @@ def spark() -> Iterator[Any]:
         pytest.skip("pyspark is not installed: pip install -e '.[spark]'")
     if shutil.which("java") is None:
         pytest.skip("Java is not installed (Debian: apt-get install openjdk-17-jre-headless)")
+    # Python workers run this interpreter, which has rewrite_detect installed.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     session = (
         SparkSession.builder.master("local[2]")
         .appName("rewrite-detect-tests")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate()
