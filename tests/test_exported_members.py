@@ -12,6 +12,7 @@ def test_all_is_exact() -> None:
         "align", "classify", "cli", "config", "errors", "index", "ingest", "minhash", "models",
         "normalize", "pipeline", "quotes", "report", "segmentation", "storage",
         "check", "cli_check", "formats", "html_report", "policy",
+        "backends", "redis_store", "spark",
     }  # fmt: skip
     assert set(rewrite_detect.__all__) - {"__version__"} == public - modules
     for name in rewrite_detect.__all__:

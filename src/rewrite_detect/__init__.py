@@ -16,6 +16,7 @@ from rewrite_detect.errors import (
     IndexBusyError,
     IndexCorruptError,
     IndexMismatchError,
+    IndexUnavailableError,
     InputError,
     RewriteDetectError,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "IndexConfig",
     "IndexCorruptError",
     "IndexMismatchError",
+    "IndexUnavailableError",
     "InputError",
     "Label",
     "PassageMatch",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from rewrite_detect import __version__
+from rewrite_detect.backends import local_path
 from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import IndexCorruptError, RewriteDetectError
 from rewrite_detect.index import Index
@@ -103,7 +104,10 @@ def _add_index_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     sub = index.add_subparsers(dest="index_command", required=True, parser_class=_Parser)
     add = sub.add_parser("add", help="add articles (files, directories, .jsonl feeds)")
-    add.add_argument("index", help="index file (SQLite; created when missing)")
+    add.add_argument(
+        "index",
+        help="index file or URL (sqlite:///PATH, redis://HOST:PORT/DB); created when missing",
+    )
     add.add_argument("inputs", nargs="+", help="text/HTML files, directories or .jsonl files")
     who = add.add_mutually_exclusive_group()
     who.add_argument("--outlet", help="outlet of every added article")
@@ -142,7 +146,8 @@ def _add_index_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _existing_index(path: str) -> Index:
-    if path != ":memory:" and not Path(path).is_file():
+    local = local_path(path)  # None: a server (redis://…), which says itself what is missing
+    if local is not None and local != ":memory:" and not Path(local).is_file():
         msg = f"{path}: no such index; create it with 'rewrite-detect index add {path} FILES'"
         raise RewriteDetectError(msg)
     return Index(path)
@@ -343,7 +348,8 @@ def _index_export(args: argparse.Namespace) -> int:
 
 
 def _index_import(args: argparse.Namespace) -> int:
-    if args.index != ":memory:" and Path(args.index).exists():
+    local = local_path(args.index)
+    if local is not None and local != ":memory:" and Path(local).exists():
         msg = f"{args.index}: already exists; import into a new file"
         raise RewriteDetectError(msg)
     with Index.restore(args.file, args.index, workers=args.workers) as index:

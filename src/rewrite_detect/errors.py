@@ -10,7 +10,8 @@ working for callers that do not know this package::
     ├── ConfigError(RewriteDetectError, ValueError)     bad threshold or option
     │   └── IndexMismatchError(ConfigError)             index built with other settings
     ├── IndexCorruptError(RewriteDetectError, OSError)  index file unreadable or damaged
-    └── IndexBusyError(RewriteDetectError, TimeoutError) index locked by another writer
+    ├── IndexBusyError(RewriteDetectError, TimeoutError) index locked by another writer
+    └── IndexUnavailableError(RewriteDetectError, ConnectionError)  index server unreachable
 
 Messages say what was wrong and what to do about it.
 """
@@ -23,6 +24,7 @@ __all__ = [
     "IndexBusyError",
     "IndexCorruptError",
     "IndexMismatchError",
+    "IndexUnavailableError",
     "InputError",
     "RewriteDetectError",
 ]
@@ -54,3 +56,7 @@ class IndexCorruptError(RewriteDetectError, OSError):
 
 class IndexBusyError(RewriteDetectError, TimeoutError):
     """Another process held the index's write lock for longer than the timeout."""
+
+
+class IndexUnavailableError(RewriteDetectError, ConnectionError):
+    """The server holding an index (Redis) cannot be reached or refused a command."""

@@ -7,12 +7,14 @@ collide across outlets; the candidate carries those passage pairs, so the aligne
 the reuse is. ``scan()`` compares every candidate; ``clusters()`` groups the documents that
 reuse one another.
 
-The index lives in a SQLite file (:mod:`rewrite_detect.storage`). The banding table for
-candidate search is rebuilt in memory from the stored band keys when first needed: per band,
-one sort of the passages' 64-bit keys, each with its passage number packed into the low bits
-(a sort of plain integers is four times faster than an argsort, and the table stays at 8 bytes
-per passage and band). Signatures are not kept: a passage pair's similarity is estimated from
-the share of bands it shares.
+The index lives in a SQLite file (:mod:`rewrite_detect.storage`) or on a Redis server
+(:mod:`rewrite_detect.redis_store`), chosen by the URL naming it
+(:mod:`rewrite_detect.backends`). The banding table for candidate search is rebuilt in memory
+from the stored band keys when first needed (and again after another process wrote to a shared
+index): per band, one sort of the passages' 64-bit keys, each with its passage number packed
+into the low bits (a sort of plain integers is four times faster than an argsort, and the table
+stays at 8 bytes per passage and band). Signatures are not kept: a passage pair's similarity
+is estimated from the share of bands it shares.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from rewrite_detect.backends import IndexStore, open_store
 from rewrite_detect.config import DetectorConfig, IndexConfig
 from rewrite_detect.errors import InputError
 from rewrite_detect.minhash import NORMALIZER_VERSION, band_keys, jaccard_from_bands, sketch
@@ -40,7 +43,7 @@ from rewrite_detect.models import (
     Verdict,
 )
 from rewrite_detect.pipeline import compare
-from rewrite_detect.storage import Batch, Store
+from rewrite_detect.storage import Batch
 
 __all__ = ["AddSummary", "Index"]
 
@@ -95,7 +98,9 @@ class Index:
     Parameters
     ----------
     path : str or Path
-        SQLite file; created when missing. ``":memory:"`` keeps the index in memory.
+        SQLite file (a path or ``sqlite:///path``), created when missing; ``":memory:"`` keeps
+        the index in memory; ``redis://host:port/db`` keeps it on a Redis server that many
+        processes share (extra ``[redis]``; see :mod:`rewrite_detect.backends`).
     config : IndexConfig, optional
         Settings for a new index. An existing index keeps its own; passing a different one is
         an :class:`~rewrite_detect.errors.IndexMismatchError`.
@@ -123,11 +128,12 @@ class Index:
         detector: DetectorConfig | None = None,
         timeout: float = 60.0,
     ) -> None:
-        self._store = Store(path, config, _fingerprint, timeout=timeout)
+        self._store: IndexStore = open_store(path, config, _fingerprint, timeout=timeout)
         self.config = self._store.config
         self.detector = detector or DetectorConfig(language=self.config.language)
         self._table: _Table | None = None
         self._meta: _Meta | None = None
+        self._generation: int | None = None
         self.capped: tuple[str, ...] = ()
         """Documents that had more than ``max_candidates`` candidates in the last
         :meth:`candidates` or :meth:`query` (hubs: a wire story copied everywhere); only
@@ -140,7 +146,7 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        """Close the underlying file."""
+        """Close the underlying file or connection."""
         self._store.close()
 
     def __len__(self) -> int:
@@ -304,8 +310,12 @@ class Index:
         return removed
 
     def _load(self) -> _Table:
-        if self._table is not None:
+        # A shared (Redis) index tells when another process wrote; SQLite's answer is None.
+        generation = self._store.generation()
+        if self._table is not None and generation == self._generation:
             return self._table
+        self._meta = None
+        self._generation = generation
         stored = self._store.passages()
         count = len(stored.rowid)
         bits = max(1, (count - 1).bit_length())

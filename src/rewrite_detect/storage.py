@@ -30,7 +30,7 @@ from rewrite_detect.config import IndexConfig
 from rewrite_detect.errors import IndexBusyError, IndexCorruptError, IndexMismatchError
 from rewrite_detect.models import Document
 
-__all__ = ["FORMAT_VERSION", "Batch", "Store", "StoredPassages"]
+__all__ = ["FORMAT_VERSION", "Batch", "Store", "StoredPassages", "check_meta"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -199,33 +199,7 @@ class Store:
         config: IndexConfig | None,
         fingerprint_of: Callable[[IndexConfig], str],
     ) -> None:
-        if stored.get("format_version") != str(FORMAT_VERSION):
-            msg = (
-                f"{self.path}: index format {stored.get('format_version')!r}, this release "
-                f"reads {FORMAT_VERSION}; rebuild the index with this version"
-            )
-            raise IndexMismatchError(msg)
-        try:
-            stored_config = IndexConfig.from_dict(json.loads(stored["config"]))
-        except (KeyError, ValueError) as exc:
-            msg = f"{self.path}: stored configuration is unreadable ({exc}); rebuild the index"
-            raise IndexCorruptError(msg) from None
-        if stored.get("fingerprint") != fingerprint_of(stored_config):
-            msg = (
-                f"{self.path}: built with another normaliser version (fingerprint "
-                f"{stored.get('fingerprint')}); rebuild the index with this version"
-            )
-            raise IndexMismatchError(msg)
-        if config is None:
-            return
-        wanted, built = config.signature_settings(), stored_config.signature_settings()
-        if wanted != built:
-            changed = sorted(key for key, value in wanted.items() if built[key] != value)
-            msg = (
-                f"{self.path}: built with a different IndexConfig ({', '.join(changed)} "
-                "differ); open it without a config to use its own, or build a new index"
-            )
-            raise IndexMismatchError(msg)
+        check_meta(self.path, stored, config, fingerprint_of)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
@@ -233,6 +207,9 @@ class Store:
     def close(self) -> None:
         """Close the file."""
         self._conn.close()
+
+    def generation(self) -> None:
+        """Not tracked: a process sees others' writes when it reopens the file."""
 
     @_guarded
     def __len__(self) -> int:
@@ -437,6 +414,46 @@ class Store:
                 "SELECT rowid, outlet, date, id FROM documents"
             )
         }
+
+
+def check_meta(
+    where: str,
+    stored: dict[str, str],
+    config: IndexConfig | None,
+    fingerprint_of: Callable[[IndexConfig], str],
+) -> None:
+    """Refuse stored metadata of another format, normaliser or configuration.
+
+    ``where`` names the index in messages; ``stored`` holds ``format_version``, ``config``
+    (JSON) and ``fingerprint``.
+    """
+    if stored.get("format_version") != str(FORMAT_VERSION):
+        msg = (
+            f"{where}: index format {stored.get('format_version')!r}, this release "
+            f"reads {FORMAT_VERSION}; rebuild the index with this version"
+        )
+        raise IndexMismatchError(msg)
+    try:
+        stored_config = IndexConfig.from_dict(json.loads(stored["config"]))
+    except (KeyError, ValueError) as exc:
+        msg = f"{where}: stored configuration is unreadable ({exc}); rebuild the index"
+        raise IndexCorruptError(msg) from None
+    if stored.get("fingerprint") != fingerprint_of(stored_config):
+        msg = (
+            f"{where}: built with another normaliser version (fingerprint "
+            f"{stored.get('fingerprint')}); rebuild the index with this version"
+        )
+        raise IndexMismatchError(msg)
+    if config is None:
+        return
+    wanted, built = config.signature_settings(), stored_config.signature_settings()
+    if wanted != built:
+        changed = sorted(key for key, value in wanted.items() if built[key] != value)
+        msg = (
+            f"{where}: built with a different IndexConfig ({', '.join(changed)} "
+            "differ); open it without a config to use its own, or build a new index"
+        )
+        raise IndexMismatchError(msg)
 
 
 class _Transaction:
