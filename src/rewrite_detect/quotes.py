@@ -48,7 +48,15 @@ from rewrite_detect.models import (
     QuoteFinding,
     QuoteStatus,
 )
-from rewrite_detect.normalize import features, normalize_for_match, stopwords, zipf
+from rewrite_detect.normalize import (
+    features,
+    fold,
+    normalize_for_match,
+    stopwords,
+    strip_invisible,
+    unconfuse,
+    zipf,
+)
 
 __all__ = [
     "CLOSING_MARKS",
@@ -638,6 +646,9 @@ def extract_quotes(text: str) -> tuple[Quote, ...]:
     >>> [(x.text, x.speaker) for x in extract_quotes('"We…," he said, "and…" Smith added.')]
     [('We…, and…', 'Smith')]
     """
+    # Look-alike letters (a spinner's trick) read as Latin; one character for one, so every
+    # offset still points into the caller's text.
+    text = unconfuse(text)
     raws = _scan(text)
     masked = _mask(text, raws)
     raws, joints = _join_broken(text, masked, raws)
@@ -898,6 +909,8 @@ def _contiguous(part: Sequence[str], whole: Sequence[str]) -> bool:
 def _same_speaker(a: str | None, b: str | None) -> bool | None:
     if a is None or b is None:
         return None
+    # Look-alike letters and zero-width padding do not make another speaker.
+    a, b = unconfuse(strip_invisible(a)), unconfuse(strip_invisible(b))
     if _is_name(a) and _is_name(b):
         if _last(a) == _last(b):
             return True
@@ -1160,9 +1173,13 @@ class QuoteContext:
         if not findings:
             return pair.evidence
         speakers: tuple[list[str], list[str]] = ([], [])
+        # The same sentence on both sides (up to invisible characters and look-alikes) cannot
+        # put a quotation in another mouth: a different speaker there is a misreading.
+        same_text = fold(pair.source_text) == fold(pair.target_text)
         for f in findings:
             if (
-                f.status is QuoteStatus.MISATTRIBUTED
+                not same_text
+                and f.status is QuoteStatus.MISATTRIBUTED
                 and f.source is not None
                 and f.target is not None
                 and _overlaps((f.source.start, f.source.end), pair.source_span)
