@@ -646,9 +646,6 @@ def extract_quotes(text: str) -> tuple[Quote, ...]:
     >>> [(x.text, x.speaker) for x in extract_quotes('"We…," he said, "and…" Smith added.')]
     [('We…, and…', 'Smith')]
     """
-    # Look-alike letters (a spinner's trick) read as Latin; one character for one, so every
-    # offset still points into the caller's text.
-    text = unconfuse(text)
     raws = _scan(text)
     masked = _mask(text, raws)
     raws, joints = _join_broken(text, masked, raws)
