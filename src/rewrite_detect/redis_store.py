@@ -47,10 +47,9 @@ from rewrite_detect.storage import (
     FORMAT_VERSION,
     Batch,
     StoredPassages,
-    _checksum,
-    _member,
     _segment_row,
     check_meta,
+    decode_segment,
 )
 
 __all__ = ["DEFAULT_PREFIX", "RedisStore"]
@@ -324,28 +323,16 @@ class RedisStore:
         for segment, (rowids, spans, keys, checksum) in zip(segments, pipe.execute(), strict=True):
             if rowids is None:
                 continue
-            try:
-                if spans is None or keys is None or checksum is None:
-                    raise ValueError
-                if _checksum(rowids, spans, keys) != checksum.decode():
-                    raise ValueError
-                rowid = np.frombuffer(rowids, dtype="<i8").astype(np.int64)
-                found = StoredPassages(
-                    rowid=rowid,
-                    spans=np.frombuffer(spans, dtype="<i8").astype(np.int64).reshape(-1, 2),
-                    bands=np.frombuffer(keys, dtype="<u8").astype(np.uint64).reshape(-1, bands),
+            out.append(
+                decode_segment(
+                    self.path,
+                    segment,
+                    (rowids, spans or b"", keys or b""),
+                    checksum.decode() if checksum is not None else "",
+                    bands,
+                    live,
                 )
-                if len(found.spans) != len(rowid) or len(found.bands) != len(rowid):
-                    raise ValueError
-            except ValueError:
-                msg = f"{self.path}: passages of segment {segment} are damaged; rebuild the index"
-                raise IndexCorruptError(msg) from None
-            alive = _member(rowid, live)
-            if not alive.all():
-                found = StoredPassages(
-                    rowid=found.rowid[alive], spans=found.spans[alive], bands=found.bands[alive]
-                )
-            out.append(found)
+            )
         return out
 
     @_guarded

@@ -30,7 +30,7 @@ from rewrite_detect.config import IndexConfig
 from rewrite_detect.errors import IndexBusyError, IndexCorruptError, IndexMismatchError
 from rewrite_detect.models import Document
 
-__all__ = ["FORMAT_VERSION", "Batch", "Store", "StoredPassages", "check_meta"]
+__all__ = ["FORMAT_VERSION", "Batch", "Store", "StoredPassages", "check_meta", "decode_segment"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -344,26 +344,11 @@ class Store:
         for segment, count, rowids, spans, keys, checksum in self._conn.execute(
             f"SELECT id, passages, rowids, spans, bands, checksum FROM segments {where}"
         ):
-            try:
-                if _checksum(rowids, spans, keys) != checksum:
-                    raise ValueError
-                rowid = np.frombuffer(rowids, dtype="<i8")
-                found = StoredPassages(
-                    rowid=rowid.astype(np.int64),
-                    spans=np.frombuffer(spans, dtype="<i8").reshape(-1, 2).astype(np.int64),
-                    bands=np.frombuffer(keys, dtype="<u8").reshape(-1, bands).astype(np.uint64),
+            out.append(
+                decode_segment(
+                    self.path, segment, (rowids, spans, keys), checksum, bands, live, count=count
                 )
-                if not len(rowid) == len(found.spans) == len(found.bands) == count:
-                    raise ValueError
-            except ValueError:
-                msg = f"{self.path}: passages of segment {segment} are damaged; rebuild the index"
-                raise IndexCorruptError(msg) from None
-            alive = _member(rowid, live)
-            if not alive.all():
-                found = StoredPassages(
-                    rowid=found.rowid[alive], spans=found.spans[alive], bands=found.bands[alive]
-                )
-            out.append(found)
+            )
         return out
 
     @_guarded
@@ -499,6 +484,46 @@ def _check_file(path: str) -> None:
             "from an export ('rewrite-detect index import') or rebuild it"
         )
         raise IndexCorruptError(msg)
+
+
+def decode_segment(  # noqa: PLR0917 - one segment's stored columns
+    path: str,
+    segment: object,
+    buffers: tuple[bytes, bytes, bytes],
+    checksum: str,
+    bands: int,
+    live: np.ndarray,
+    *,
+    count: int | None = None,
+) -> StoredPassages:
+    """Verify and decode one segment's buffers (row ids, spans, band keys); keep live rows.
+
+    A wrong checksum, a buffer of the wrong size, or a row count other than ``count`` is an
+    :class:`~rewrite_detect.errors.IndexCorruptError` naming the segment.
+    """
+    rowids, spans, keys = buffers
+    try:
+        if _checksum(rowids, spans, keys) != checksum:
+            raise ValueError
+        rowid = np.frombuffer(rowids, dtype="<i8")
+        found = StoredPassages(
+            rowid=rowid.astype(np.int64),
+            spans=np.frombuffer(spans, dtype="<i8").reshape(-1, 2).astype(np.int64),
+            bands=np.frombuffer(keys, dtype="<u8").reshape(-1, bands).astype(np.uint64),
+        )
+        if not len(rowid) == len(found.spans) == len(found.bands):
+            raise ValueError
+        if count is not None and len(rowid) != count:
+            raise ValueError
+    except ValueError:
+        msg = f"{path}: passages of segment {segment} are damaged; rebuild the index"
+        raise IndexCorruptError(msg) from None
+    alive = _member(found.rowid, live)
+    if alive.all():
+        return found
+    return StoredPassages(
+        rowid=found.rowid[alive], spans=found.spans[alive], bands=found.bands[alive]
+    )
 
 
 def _checksum(*buffers: bytes) -> str:
