@@ -21,19 +21,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from rewrite_detect.models import AlignedPair, Comparison
+from rewrite_detect.models import FACT_NAMES, AlignedPair, Comparison
 
 __all__ = ["render_html"]
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 _FACT_KINDS = ("numbers", "dates", "names", "quotes", "negation")
-_FACT_NAMES = {
-    "numbers": "number",
-    "dates": "date",
-    "names": "name",
-    "quotes": "quotation",
-    "negation": "negation",
-}
 
 
 @cache
@@ -103,7 +96,7 @@ def _facts(pair: AlignedPair) -> list[str]:
         if change is not None:
             before = ", ".join(change.source) or "(none)"
             after = ", ".join(change.target) or "(none)"
-            out.append(f"{_FACT_NAMES[kind]} changed: {before} \u2192 {after}")
+            out.append(f"{FACT_NAMES[kind]} changed: {before} \u2192 {after}")
     return out
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from rewrite_detect.errors import InputError
 
 __all__ = [
+    "FACT_NAMES",
     "SCHEMA_VERSION",
     "AlignedPair",
     "Candidate",
@@ -180,6 +181,16 @@ class Change:
     def to_dict(self) -> dict[str, list[str]]:
         """Return ``{"source": [...], "target": [...]}``."""
         return {"source": list(self.source), "target": list(self.target)}
+
+
+FACT_NAMES = {
+    "numbers": "number",
+    "dates": "date",
+    "names": "name",
+    "quotes": "quotation",
+    "negation": "negation",
+}
+"""How a changed fact of :class:`Evidence` is named in messages ("number changed: …")."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,7 +32,7 @@ from typing import Any
 
 from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import ConfigError
-from rewrite_detect.models import AlignedPair, Comparison, Label, QuoteStatus, Verdict
+from rewrite_detect.models import FACT_NAMES, AlignedPair, Comparison, Label, QuoteStatus, Verdict
 
 __all__ = [
     "RULES",
@@ -163,14 +163,6 @@ def rule(
 
 # --- the rules ---------------------------------------------------------------------------------
 
-_FACT_NAMES = {
-    "numbers": "number",
-    "dates": "date",
-    "names": "name",
-    "quotes": "quotation",
-    "negation": "negation",
-}
-
 
 def _describe_pair(pair: AlignedPair) -> tuple[str, tuple[str, ...]]:
     facts = pair.evidence.changed_facts
@@ -179,7 +171,7 @@ def _describe_pair(pair: AlignedPair) -> tuple[str, tuple[str, ...]]:
         change = getattr(pair.evidence, kind)
         before = ", ".join(change.source) or "(none)"
         after = ", ".join(change.target) or "(none)"
-        parts.append(f"{_FACT_NAMES.get(kind, kind)} changed: {before} -> {after}")
+        parts.append(f"{FACT_NAMES.get(kind, kind)} changed: {before} -> {after}")
     if not parts:
         parts.append(f"{pair.label.value}, similarity {pair.score:.2f}")
     return "; ".join(parts), facts
