@@ -56,11 +56,14 @@ class _Run:
 def reused_passages(
     comparison: Comparison,
     *,
+    # Defaults fitted on PAN 2013 training pairs (fitted.json, benchmarks/fit_config.py).
     target_gap: int = 3,
-    source_gap: int = 3,
+    source_gap: int = 20,
     min_pairs: int = 2,
-    single_pair_score: float = 0.8,
-    divergent_score: float = 0.5,
+    single_pair_score: float = 0.85,
+    single_pair_chars: int = 150,
+    divergent_score: float = 0.6,
+    edge_score: float = 0.0,
     trim: bool = True,
 ) -> tuple[Passage, ...]:
     """Merge the reused pairs of a comparison into passages.
@@ -77,9 +80,15 @@ def reused_passages(
     single_pair_score : float
         ...unless its pairs' mean similarity is at least this: one strongly reused sentence
         is a passage, one loosely similar sentence is not.
+    single_pair_chars : int
+        ...or unless its target side is at least this long (a long reworded stretch is rarely
+        similar by chance).
     divergent_score : float
         A ``divergent`` pair at least this similar still counts as reused text (copied, then a
         fact was changed); below it, a divergent pair is left out.
+    edge_score : float
+        Weak pairs at either end of a passage (on the target side) are dropped while they
+        score below this: a loosely similar neighbour does not stretch a copied passage.
     trim : bool
         Trim a passage's first and last sentence to the part that matches the other side,
         when that sentence is much longer than its counterpart (a copied passage that starts
@@ -113,7 +122,7 @@ def reused_passages(
         home = None
         for run in reversed(runs):
             if t0 - run.tgt[1] - 1 > target_gap:
-                break  # runs are in target order: earlier ones are farther still
+                continue
             if max(0, s0 - run.src[1] - 1, run.src[0] - s1 - 1) <= source_gap:
                 home = run
                 break
@@ -125,10 +134,16 @@ def reused_passages(
         home.members.append(pair)
     out = []
     for run in runs:
+        run.members.sort(key=lambda p: p.target_sentences[0])
+        while len(run.members) > 1 and run.members[0].score < edge_score:
+            run.members.pop(0)
+        while len(run.members) > 1 and run.members[-1].score < edge_score:
+            run.members.pop()
         score = sum(p.score for p in run.members) / len(run.members)
-        if len(run.members) < min_pairs and score < single_pair_score:
-            continue
         source_span, target_span = _spans(run.members, trim=trim)
+        long_enough = target_span[1] - target_span[0] >= single_pair_chars
+        if len(run.members) < min_pairs and score < single_pair_score and not long_enough:
+            continue
         out.append(
             Passage(
                 source_span=source_span,
