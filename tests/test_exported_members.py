@@ -10,7 +10,7 @@ def test_all_is_exact() -> None:
     public = {name for name in dir(rewrite_detect) if not name.startswith("_")}
     modules = {
         "align", "classify", "cli", "config", "errors", "index", "ingest", "minhash", "models",
-        "normalize", "pipeline", "report", "segmentation", "storage",
+        "normalize", "pipeline", "report", "segmentation", "storage", "evaluation", "passages",
     }  # fmt: skip
     assert set(rewrite_detect.__all__) - {"__version__"} == public - modules
     for name in rewrite_detect.__all__:
