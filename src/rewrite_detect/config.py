@@ -48,8 +48,10 @@ def _known_keys(cls: type, data: dict[str, Any]) -> dict[str, Any]:
 class DetectorConfig:
     """Thresholds and weights for alignment, labelling and the document verdict.
 
-    All similarities are in ``[0, 1]``. The defaults were chosen on the seed pair and on
-    synthetic copies; see ``docs/tuning.md`` for what each knob does and how to change it.
+    All similarities are in ``[0, 1]``. The blend weights and the match and paraphrase
+    thresholds were fitted on labelled training corpora (``fitted.json`` in this package,
+    written by ``benchmarks/fit_config.py``; ``docs/accuracy.md``); the other defaults were
+    chosen by hand. See ``docs/tuning.md`` for what each knob does and how to change it.
 
     Parameters
     ----------
@@ -92,11 +94,12 @@ class DetectorConfig:
     """
 
     language: str = "en"
-    weight_content: float = 0.5
-    weight_token: float = 0.25
-    weight_char: float = 0.25
-    match_threshold: float = 0.42
-    paraphrase_threshold: float = 0.5
+    # Fitted on training splits (src/rewrite_detect/fitted.json, benchmarks/fit_config.py).
+    weight_content: float = 0.2
+    weight_token: float = 0.4
+    weight_char: float = 0.4
+    match_threshold: float = 0.54
+    paraphrase_threshold: float = 0.66
     verbatim_char_similarity: float = 0.95
     candidates_per_sentence: int = 4
     group_containment: float = 0.6

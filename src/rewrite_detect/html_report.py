@@ -26,7 +26,7 @@ from rewrite_detect.models import FACT_NAMES, AlignedPair, Comparison
 __all__ = ["render_html"]
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
-_FACT_KINDS = ("numbers", "dates", "names", "quotes", "negation")
+_FACT_KINDS = ("numbers", "dates", "names", "quotes", "negation", "swapped_roles")
 
 
 @cache

@@ -189,6 +189,8 @@ FACT_NAMES = {
     "names": "name",
     "quotes": "quotation",
     "negation": "negation",
+    "swapped_roles": "roles",
+    "misattributed": "speaker",
 }
 """How a changed fact of :class:`Evidence` is named in messages ("number changed: …")."""
 
@@ -213,6 +215,10 @@ class Evidence:
         quotations with a few words edited inside the quote marks.
     reworded_quotes : Change or None
         Quotations rewritten throughout (not a changed fact on its own).
+    swapped_roles : Change or None
+        Words that traded places around words that stayed put ("Ramsey commissioned her and
+        Gedge replaced him" -> "Gedge commissioned her and Ramsey replaced him"): who did what
+        to whom changed although the words are the same. A changed fact.
     swapped_words : tuple of (str, str)
         Word substitutions found by a word-level diff (source words, target words).
     reasons : tuple of str
@@ -236,6 +242,7 @@ class Evidence:
     negation: Change | None = None
     quotes: Change | None = None
     reworded_quotes: Change | None = None
+    swapped_roles: Change | None = None
     swapped_words: tuple[tuple[str, str], ...] = ()
     reasons: tuple[str, ...] = ()
     misattributed: Change | None = None
@@ -244,7 +251,7 @@ class Evidence:
     @property
     def changed_facts(self) -> tuple[str, ...]:
         """Names of the fact kinds that differ (``"numbers"``, ``"names"``, …)."""
-        kinds = ("numbers", "dates", "names", "negation", "quotes")
+        kinds = ("numbers", "dates", "names", "negation", "quotes", "swapped_roles")
         return tuple(k for k in (*kinds, "misattributed") if getattr(self, k) is not None)
 
     def to_dict(self) -> dict[str, Any]:
@@ -255,7 +262,15 @@ class Evidence:
             "token_similarity": round(self.token_similarity, 4),
             "char_similarity": round(self.char_similarity, 4),
         }
-        for kind in ("numbers", "dates", "names", "negation", "quotes", "reworded_quotes"):
+        for kind in (
+            "numbers",
+            "dates",
+            "names",
+            "negation",
+            "quotes",
+            "reworded_quotes",
+            "swapped_roles",
+        ):
             change: Change | None = getattr(self, kind)
             if change is not None:
                 out[kind] = change.to_dict()

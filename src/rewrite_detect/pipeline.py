@@ -96,7 +96,13 @@ def compare(
             else features(_span_text(tgt_doc, tgt_sents), config.language)
         )
         evidence = gather_evidence(
-            fa, fb, similarity=al.similarity, content=al.content, token=al.token, char=al.char
+            fa,
+            fb,
+            similarity=al.similarity,
+            content=al.content,
+            token=al.token,
+            char=al.char,
+            language=config.language,
         )
         label, reasons = decide_label(evidence, config)
         evidence = _with_reasons(evidence, reasons)

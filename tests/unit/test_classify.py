@@ -148,7 +148,7 @@ class TestDecideLabel:
 
     @pytest.mark.parametrize(
         ("sim", "char", "label"),
-        [(0.3, 0.3, Label.DIVERGENT), (0.6, 0.6, Label.PARAPHRASE), (0.97, 0.97, Label.VERBATIM)],
+        [(0.3, 0.3, Label.DIVERGENT), (0.75, 0.75, Label.PARAPHRASE), (0.97, 0.97, Label.VERBATIM)],
     )
     def test_similarity_bands(self, sim: float, char: float, label: Label) -> None:
         """Without changed facts, similarity picks the label."""
