@@ -646,11 +646,29 @@ def _names(clean: str, language: str) -> frozenset[str]:
         base = _POSSESSIVE_ANY_RE.sub("", word).casefold()
         if base in stop or base in _MONTHS or base in _WEEKDAYS or base in _UNITS:
             continue
-        # A capitalised first word is usually just the start of the sentence ("However").
-        if number == 0 and _zipf(base, language) >= _COMMON_ZIPF:
+        if number == 0 and _ordinary_first_word(_POSSESSIVE_ANY_RE.sub("", word), language):
             continue
         out.add(base)
     return frozenset(out)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _ordinary_first_word(word: str, language: str) -> bool:
+    """Whether a capitalised first word is just the start of the sentence, not a name.
+
+    Very common words are ("However"); so is a word the lemmatiser's dictionary knows in
+    lower case ("Emergency crews" -> ``emergency``), while it keeps proper nouns capitalised
+    ("China", "Monday") and leaves unknown words as they are ("Marlow"). Acronyms ("US")
+    stay names.
+    """
+    if len(word) > 1 and word.isupper():
+        return False
+    base = word.casefold()
+    if _zipf(base, language) >= _COMMON_ZIPF:
+        return True
+    if not word[1:].islower() or not _has_lemmas(language):
+        return False
+    return str(simplemma.lemmatize(word, lang=language))[:1].islower()
 
 
 def _dates(text: str, tokens: tuple[str, ...]) -> tuple[str, ...]:

@@ -132,6 +132,27 @@ class TestDecideLabel:
                 Label.DIVERGENT
             )
 
+    def test_reworded_first_word_is_not_a_name(self) -> None:
+        """'Emergency crews' -> 'Rescue teams': capitalised only because they start the sentence."""
+        pair = _only_pair(
+            compare(
+                "Emergency crews rescued 37 people from rooftops and from cars stranded on roads.",
+                "Rescue teams saved 37 people from rooftops and from cars stuck on flooded roads.",
+            )
+        )
+        assert pair.evidence.names is None
+        assert pair.label is Label.PARAPHRASE
+
+    @pytest.mark.parametrize(
+        ("first", "other"), [("China", "Russia"), ("Marlow", "Dunmore"), ("US", "UK")]
+    )
+    def test_name_first_in_the_sentence_is_still_a_name(self, first: str, other: str) -> None:
+        """A proper noun, an unknown word or an acronym starting the sentence stays a name."""
+        rest = " officials said the flood barrier failed on the northern bank of the river."
+        pair = _only_pair(compare(first + rest, other + rest))
+        assert pair.evidence.names is not None
+        assert pair.label is Label.DIVERGENT
+
     def test_name_in_reworded_context_is_not_a_changed_fact(self) -> None:
         """'according to the Post'/'According to Reuters', 'Russia's'/'Moscow's' in a rewording."""
         a = (
