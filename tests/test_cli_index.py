@@ -123,6 +123,34 @@ class TestIndexCommands:
         assert code == ExitCode.USAGE_ERROR
         assert "no such index; create it with 'rewrite-detect index add" in err
 
+    @pytest.mark.parametrize(
+        "case",
+        [
+            ("meta.jsonl", '{"id": "a", "outlet": "X"}\n["not", "an", "object"]\n', "meta.jsonl:2"),
+            ("meta.jsonl", '{"id": "a"}\n{"outlet": "X"}\n', "neither 'id' nor 'path'"),
+            ("meta.csv", "path,outlet\nhill.txt,The Hill,extra\n", "more values than the header"),
+            ("meta.csv", b"path,outlet\nhill.txt,\xff\n", "cannot read metadata"),
+        ],
+    )
+    def test_bad_metadata_file_is_a_usage_error(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        corpus: Path,
+        case: tuple[str, str | bytes, str],
+    ) -> None:
+        name, content, expected = case
+        meta = tmp_path / name
+        if isinstance(content, bytes):
+            meta.write_bytes(content)
+        else:
+            meta.write_text(content, encoding="utf-8")
+        db = str(tmp_path / "idx.db")
+        code, _, err = _run(capsys, "index", "add", db, str(corpus), "--meta", str(meta))
+        assert code == ExitCode.USAGE_ERROR
+        assert expected in err
+        assert "Traceback" not in err
+
 
 def test_scan_names_hub_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A story copied by more outlets than max_candidates is capped, and the scan says so."""

@@ -21,10 +21,8 @@ Directive lines are blanked (same length) before comparing, so offsets stay true
 from __future__ import annotations
 
 import bisect
-import csv
 import fnmatch
 import hashlib
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -36,7 +34,14 @@ from typing import Any
 from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import InputError, RewriteDetectError
 from rewrite_detect.index import Index
-from rewrite_detect.ingest import _HTML_SUFFIXES, _from_json, decode, iter_documents, load_document
+from rewrite_detect.ingest import (
+    _HTML_SUFFIXES,
+    _from_json,
+    decode,
+    iter_documents,
+    load_document,
+    read_metadata,
+)
 from rewrite_detect.models import Comparison, Document, Verdict
 from rewrite_detect.pipeline import compare
 from rewrite_detect.policy import RULES, Policy, RuleContext, Severity
@@ -269,44 +274,9 @@ def read_declarations(path: str | Path) -> dict[str, dict[str, str]]:
     Each record names a document by ``id`` or ``path`` and gives any of ``outlet``, ``url``,
     ``date``, ``title``, ``syndicated_from`` (the source it is a syndicated copy of) and
     ``credit`` (a credit line shown with it). Returns a mapping from id/path to its fields.
+    Unknown fields are refused: a misspelt ``syndicated_from`` would silently drop a policy.
     """
-    name = str(path)
-    try:
-        raw = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{name}: cannot read metadata ({exc}); give a UTF-8 CSV or JSONL file"
-        raise InputError(msg) from None
-    records: list[dict[str, Any]] = []
-    if name.endswith(".jsonl"):
-        for line_no, line in enumerate(raw.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                msg = f"{name}:{line_no}: not valid JSON ({exc.msg})"
-                raise InputError(msg) from None
-            if not isinstance(record, dict):
-                msg = f"{name}:{line_no}: each line must be a JSON object"
-                raise InputError(msg)
-            records.append(record)
-    else:
-        records = list(csv.DictReader(io.StringIO(raw)))
-    out: dict[str, dict[str, str]] = {}
-    allowed = _DECLARATION_FIELDS | {"id", "path"}
-    for number, record in enumerate(records, 1):
-        unknown = sorted(set(record) - allowed)
-        if unknown:
-            msg = f"{name}: record {number}: unknown field(s) {unknown}; use {sorted(allowed)}"
-            raise InputError(msg)
-        key = record.get("id") or record.get("path")
-        if not key:
-            msg = f"{name}: record {number} has neither 'id' nor 'path'"
-            raise InputError(msg)
-        out[str(key)] = {
-            k: str(v) for k, v in record.items() if k in _DECLARATION_FIELDS and v not in (None, "")
-        }
-    return out
+    return read_metadata(path, fields=_DECLARATION_FIELDS, strict=True)
 
 
 def _suppressions(text: str, where: str) -> tuple[str, tuple[Suppression, ...]]:

@@ -23,6 +23,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import ftfy
 
@@ -370,11 +371,51 @@ def _from_json(line: str, where: str) -> Document:
     )
 
 
-def read_metadata(path: str | Path) -> dict[str, dict[str, str]]:
+def _metadata_records(name: str, raw: str) -> list[tuple[str, dict[Any, Any]]]:
+    """Return the records of a metadata file, each with where it is (``file:line``)."""
+    records: list[tuple[str, dict[Any, Any]]] = []
+    if name.endswith(".jsonl"):
+        for line_no, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                msg = f"{name}:{line_no}: not valid JSON ({exc.msg})"
+                raise InputError(msg) from None
+            if not isinstance(record, dict):
+                msg = f"{name}:{line_no}: each line must be a JSON object"
+                raise InputError(msg)
+            records.append((f"{name}:{line_no}", record))
+    else:
+        try:
+            rows = list(csv.DictReader(io.StringIO(raw)))
+        except csv.Error as exc:
+            msg = f"{name}: not a readable CSV file ({exc})"
+            raise InputError(msg) from None
+        for row_no, row in enumerate(rows, 2):
+            if None in row:
+                msg = f"{name}:{row_no}: more values than the header has columns"
+                raise InputError(msg)
+            records.append((f"{name}:{row_no}", row))
+    return records
+
+
+_META_FIELDS = frozenset({"outlet", "url", "date", "title"})
+
+
+def read_metadata(
+    path: str | Path,
+    *,
+    fields: frozenset[str] = _META_FIELDS,
+    strict: bool = False,
+) -> dict[str, dict[str, str]]:
     """Read per-document metadata from CSV (with a header) or JSON Lines.
 
-    Each record names a document by ``id`` or ``path`` and gives any of ``outlet``, ``url``,
-    ``date``, ``title``. Returns a mapping from id/path to its fields.
+    Each record names a document by ``id`` or ``path`` and gives any of ``fields`` (by
+    default ``outlet``, ``url``, ``date``, ``title``). Returns a mapping from id/path to its
+    non-empty fields. Other fields are ignored, or, with ``strict``, refused with a message
+    naming them.
     """
     name = str(path)
     try:
@@ -382,26 +423,20 @@ def read_metadata(path: str | Path) -> dict[str, dict[str, str]]:
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"{name}: cannot read metadata ({exc}); give a UTF-8 CSV or JSONL file"
         raise InputError(msg) from None
-    records: list[dict[str, str]] = []
-    if name.endswith(".jsonl"):
-        for line_no, line in enumerate(raw.splitlines(), 1):
-            if line.strip():
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    msg = f"{name}:{line_no}: not valid JSON ({exc.msg})"
-                    raise InputError(msg) from None
-                records.append({k: str(v) for k, v in record.items() if v is not None})
-    else:
-        records = [dict(row) for row in csv.DictReader(io.StringIO(raw))]
+    records = _metadata_records(name, raw)
+    allowed = fields | {"id", "path"}
     out: dict[str, dict[str, str]] = {}
-    for number, record in enumerate(records, 1):
+    for where, record in records:
+        unknown = sorted(str(k) for k in set(record) - allowed)
+        if strict and unknown:
+            msg = f"{where}: unknown field(s) {unknown}; use {sorted(allowed)}"
+            raise InputError(msg)
         key = record.get("id") or record.get("path")
         if not key:
-            msg = f"{name}: record {number} has neither 'id' nor 'path'"
+            msg = f"{where}: the record has neither 'id' nor 'path'"
             raise InputError(msg)
-        out[key] = {
-            k: v for k, v in record.items() if k in {"outlet", "url", "date", "title"} and v
+        out[str(key)] = {
+            k: str(v) for k, v in record.items() if k in fields and v not in (None, "")
         }
     return out
 
