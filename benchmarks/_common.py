@@ -1,6 +1,6 @@
 """Shared helpers for the benchmark scripts: timing, machine information and JSON output.
 
-Not a benchmark itself; ``bench_compare.py`` and ``bench_segmentation.py`` import it.
+Not a benchmark itself; the ``bench_*.py`` scripts import it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -157,3 +158,15 @@ def write_json(path: Path, payload: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {path}")
+
+
+def measure_in_child(script: str, size: int, args: list[str]) -> dict[str, Any]:
+    """Run ``script --one SIZE ARGS`` in a fresh interpreter and return its JSON row.
+
+    A fresh process per corpus size makes the peak memory (max RSS) that size's alone. The
+    child prints the row as the last line of its output.
+    """
+    cmd = [sys.executable, script, "--one", str(size), *args]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=Path(script).parent)
+    row: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return row

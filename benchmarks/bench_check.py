@@ -23,16 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from _common import RESULTS_DIR, machine_info, print_table, write_json
+from _common import RESULTS_DIR, machine_info, measure_in_child, print_table, write_json
 
-HERE = Path(__file__).resolve().parent
 BUDGET_S = 120.0
 
 
@@ -115,10 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"measuring {args.new:,} new articles against {size:,} ...", flush=True)
-        cmd = [sys.executable, __file__, "--one", str(size), "--new", str(args.new)]
-        cmd += ["--seed", str(args.seed), "--workers", str(args.workers)]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=HERE)
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        child_args = ["--new", str(args.new), "--seed", str(args.seed)]
+        rows.append(measure_in_child(__file__, size, [*child_args, "--workers", str(args.workers)]))
     table = [
         [
             f"{r['indexed']:,}",

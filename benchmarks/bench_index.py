@@ -22,16 +22,14 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from _common import RESULTS_DIR, machine_info, print_table, write_json
+from _common import RESULTS_DIR, machine_info, measure_in_child, print_table, write_json
 
-HERE = Path(__file__).resolve().parent
 KINDS = ("verbatim", "spun", "partial")
 
 
@@ -126,10 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"measuring {size:,} articles ...", flush=True)
-        cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)]
-        cmd += ["--workers", str(args.workers)] + (["--no-baselines"] if args.no_baselines else [])
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=HERE)
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        child_args = ["--seed", str(args.seed), "--workers", str(args.workers)]
+        child_args += ["--no-baselines"] if args.no_baselines else []
+        rows.append(measure_in_child(__file__, size, child_args))
 
     table = []
     for row in rows:
