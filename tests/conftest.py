@@ -1,10 +1,13 @@
-"""Shared fixtures: the seed pair."""
+"""Shared fixtures: the seed pair, the check demo, the test servers."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from tests._paths import FARM, HILL
+from tests._paths import DEMO, FARM, HILL
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +18,15 @@ def hill_text() -> str:
 @pytest.fixture(scope="session")
 def farm_text() -> str:
     return FARM.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the check demo (examples/ci/demo), as the working directory."""
+    where = tmp_path / "demo"
+    shutil.copytree(DEMO, where)
+    monkeypatch.chdir(where)
+    return where
 
 
 # Session servers for tests/scale (Redis, Spark); imported so that pytest finds them.

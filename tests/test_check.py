@@ -17,18 +17,7 @@ import pytest
 from rewrite_detect.cli import main
 from tests._paths import FARM, HILL
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "examples" / "ci" / "demo"
 EDITED = "articles/wire-copy-edited.txt"
-
-
-@pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the demo, as the working directory."""
-    where = tmp_path / "demo"
-    shutil.copytree(DEMO, where)
-    monkeypatch.chdir(where)
-    return where
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

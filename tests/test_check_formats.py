@@ -19,17 +19,7 @@ from rewrite_detect.formats import github_escape_data, github_escape_property
 from rewrite_detect.policy import RULES, Hit, RuleContext, rule
 from tests._paths import FIXTURES
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "examples" / "ci" / "demo"
 SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "demo"
-    shutil.copytree(DEMO, where)
-    monkeypatch.chdir(where)
-    return where
 
 
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -19,7 +19,7 @@ import pytest
 from rewrite_detect import Document, compare
 from rewrite_detect.cli import main
 from rewrite_detect.html_report import render_html
-from tests._paths import FARM, HILL
+from tests._paths import DEMO, FARM, HILL
 
 PAYLOAD = (
     "<script>alert(1)</script> "
@@ -114,7 +114,7 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_scan_writes_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    demo = Path(__file__).resolve().parent.parent / "examples" / "ci" / "demo"
+    demo = DEMO
     db = str(tmp_path / "i.db")
     assert main(["index", "add", db, str(demo / "sources")]) == 0
     assert (
