@@ -484,6 +484,10 @@ def is_supported_language(language: str) -> bool:
 def _lemma(token: str, language: str) -> str:
     if token[0].isdigit() or not _has_lemmas(language):
         return token
+    # A word wordfreq has never seen (a name, a coinage) is taken as it stands: its lemma
+    # could only be guessed, and simplemma's guessing rules are slowest on such words.
+    if _has_frequencies(language) and _zipf(token, language) == 0:
+        return token
     return str(simplemma.lemmatize(token, lang=language)).casefold()
 
 
@@ -608,7 +612,11 @@ def features(text: str, language: str = "en") -> SentenceFeatures:
     norm = _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", unpossessed)).strip()
     raw_tokens = tuple(_TOKEN_RE.findall(unpossessed))
     # Hyphenated number words ("thirty-five") are split so that the number reader sees them.
-    tokens = tuple(part for tok in raw_tokens for part in tok.split("-") if part)
+    tokens = (
+        tuple(part for tok in raw_tokens for part in tok.split("-") if part)
+        if "-" in unpossessed
+        else raw_tokens
+    )
     stop = _stopwords(language)
     lemmas = [
         _lemma(t, language) for t in tokens if (t not in stop and len(t) > 1) or t[0].isdigit()
@@ -616,7 +624,11 @@ def features(text: str, language: str = "en") -> SentenceFeatures:
     lemma_set = frozenset(lemmas)
     numbers = _numbers(tokens) if _NUMBERISH_RE.search(unpossessed) else []
     dates = _dates(text, tokens)
-    negations = tuple(t for t in tokens if t in _NEGATION_CUES or t.endswith("n't"))
+    negations = (
+        tuple(t for t in tokens if t in _NEGATION_CUES or t.endswith("n't"))
+        if "n't" in unpossessed or not _NEGATION_CUES.isdisjoint(tokens)
+        else ()
+    )
     quotes = tuple(q.strip(" ,.;:") for q in _QUOTED_RE.findall(folded))
     return SentenceFeatures(
         norm=norm,
@@ -640,6 +652,8 @@ def _names(clean: str, language: str) -> frozenset[str]:
     out = set()
     stop = _stopwords(language)
     for number, raw in enumerate(clean.split()):
+        if raw[0].islower():  # most words: no name, whatever the edges
+            continue
         word = raw.strip(_WORD_EDGES)
         if not word or not word[0].isupper():
             continue
