@@ -49,8 +49,11 @@ class IndexStore(Protocol):
     def delete(self, doc_id: str) -> bool:
         """Remove a document; return whether it was there."""
 
-    def passages(self) -> StoredPassages:
-        """Live passages of every document, in the order they were added."""
+    def passages(self, *, band_major: bool = False) -> StoredPassages:
+        """Live passages of every document, in the order they were added.
+
+        ``bands`` is ``(P, bands)``, or ``(bands, P)`` with ``band_major``.
+        """
 
     def check(self) -> list[str]:
         """Problems found in the stored data (none: an empty list)."""

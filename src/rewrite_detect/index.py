@@ -23,7 +23,7 @@ import json
 import os
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -316,19 +316,23 @@ class Index:
             return self._table
         self._meta = None
         self._generation = generation
-        stored = self._store.passages()
+        stored = self._store.passages(band_major=True)
         count = len(stored.rowid)
         bits = max(1, (count - 1).bit_length())
         owner = np.arange(count, dtype=np.uint64)
-        keys = np.empty((self.config.bands, count), dtype=np.uint64)
         high = ~np.uint64((1 << bits) - 1)
-        for band in range(self.config.bands):
-            # Keys give their low bits to the passage number: with a million passages 44
-            # bits remain, and a chance collision only adds a passage pair that needs company.
-            packed = stored.bands[:, band] & high
-            packed |= owner
-            packed.sort()
-            keys[band] = packed
+        keys = stored.bands
+        # Keys give their low bits to the passage number: with a million passages 44 bits
+        # remain, and a chance collision only adds a passage pair that needs company.
+        keys &= high
+        keys |= owner
+
+        def sort(band: int) -> None:
+            keys[band].sort()
+
+        # numpy sorts without the GIL: the bands are sorted on every core at once.
+        with ThreadPoolExecutor(max_workers=_threads()) as pool:
+            list(pool.map(sort, range(self.config.bands)))
         self._table = _Table(rowid=stored.rowid, spans=stored.spans, keys=keys, bits=bits)
         return self._table
 
@@ -372,7 +376,13 @@ class Index:
             document.
         """
         table = self._load()
-        found = [_bucket_pairs(band, table.bits, self.config.max_bucket) for band in table.keys]
+        with ThreadPoolExecutor(max_workers=_threads()) as pool:
+            found = list(
+                pool.map(
+                    lambda band: _bucket_pairs(band, table.bits, self.config.max_bucket),
+                    table.keys,
+                )
+            )
         pairs = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
         unique, shared = np.unique(pairs, return_counts=True)
         width = max(1, len(table.rowid))
@@ -462,18 +472,16 @@ class Index:
         # more (a five-sentence story has two), or its exact copy could never be found.
         needed = np.minimum(self.config.min_hits, np.minimum(size[lo[first]], size[hi[first]]))
         out: list[tuple[int, int, Candidate, str]] = []
-        for start, count, need in zip(first.tolist(), hits.tolist(), needed.tolist(), strict=True):
-            if count < need:
-                continue
+        enough = hits >= needed
+        for start, count in zip(first[enough].tolist(), hits[enough].tolist(), strict=True):
             da, db = int(lo[start]), int(hi[start])
             take = slice(start, start + min(count, _MAX_PASSAGES_PER_CANDIDATE))
             # (span in the document at da, span in the one at db, shared bands)
             matches = [
-                (_span(table.spans[r]), _span(spans_l[p]), n) if s else
-                (_span(spans_l[p]), _span(table.spans[r]), n)
-                for p, r, n, s in zip(
-                    left[take].tolist(), right[take].tolist(), shared[take].tolist(),
-                    swap[take].tolist(), strict=True,
+                ((r0, r1), (p0, p1), n) if s else ((p0, p1), (r0, r1), n)
+                for (p0, p1), (r0, r1), n, s in zip(
+                    spans_l[left[take]].tolist(), table.spans[right[take]].tolist(),
+                    shared[take].tolist(), swap[take].tolist(), strict=True,
                 )
             ]  # fmt: skip
             row_a = query_meta if query_meta is not None and da == 0 else meta.rows[int(rowids[da])]
@@ -592,6 +600,11 @@ class Index:
 _Sketched = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
+def _threads() -> int:
+    """Threads for numpy work that runs without the GIL (sorting the band table)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def _sketch_job(job: tuple[list[str], IndexConfig]) -> _Sketched:
     """Passages of a batch of texts: (document of each passage, spans, band keys)."""
     texts, config = job
@@ -657,10 +670,6 @@ class _Counting:
             counts = np.bincount(batch.doc, minlength=len(batch.documents)).tolist()
             self._empty.extend(d.id for d, n in zip(batch.documents, counts, strict=True) if not n)
             yield batch
-
-
-def _span(row: np.ndarray) -> tuple[int, int]:
-    return int(row[0]), int(row[1])
 
 
 def _candidate(

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import itertools
 import re
+import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -60,6 +61,7 @@ NORMALIZER_VERSION = 3
 # passes over the batch.
 _SENTENCE_ENDS = (".", '."', ".'", ".)")
 _BREAK = "\x00"
+_ASCII_PUNCTUATION = string.punctuation
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _CJK_BIGRAM_RE = re.compile(f"([{_CJK}])(?=([{_CJK}]))")
@@ -179,6 +181,15 @@ class _Shingler:
 
     def learn(self, token: str) -> int:
         """Shingle hash of one white-space token, or -1 when it is no shingle."""
+        if token.isascii():
+            # Most tokens: ASCII letters with punctuation at the edges ("china,"), for which
+            # the regular expression below would find the letters alone.
+            core = token.strip(_ASCII_PUNCTUATION).lower()
+            if core.isalpha():
+                value = self.cores.get(core)
+                if value is None:
+                    value = self.cores[core] = self._value(core)
+                return value
         # Zero-width padding and look-alike letters, spinners' tricks, do not hide a word.
         parts = TOKEN_RE.findall(unconfuse(strip_invisible(token)).lower())
         core = " ".join(parts)
@@ -191,20 +202,21 @@ class _Shingler:
         else:
             # "U.S." -> "us"; "well-known" -> "well-known"; "Russia's" -> "russia".
             word = "".join(parts) if all(len(p) == 1 for p in parts) else "-".join(parts)
-            word = word.removesuffix("'s")
-            if word in self.stop or (len(word) <= 1 and not word[:1].isdigit()):
-                value = -1
-            # A word wordfreq has never seen (a name, a new coinage) is rare whatever its
-            # lemma, which could only be guessed: it is taken as it stands, sparing the
-            # lemmatiser's guessing rules, which are slowest on exactly such words.
-            elif zipf(word, self.language) == 0:
-                value = _hash32(word)
-            else:
-                lemma = lemmatize(word, self.language)
-                rare = lemma[0].isdigit() or zipf(lemma, self.language) < self.max_zipf
-                value = _hash32(lemma) if rare else -1
+            value = self._value(word.removesuffix("'s"))
         self.cores[core] = value
         return value
+
+    def _value(self, word: str) -> int:
+        if word in self.stop or (len(word) <= 1 and not word[:1].isdigit()):
+            return -1
+        # A word wordfreq has never seen (a name, a new coinage) is rare whatever its
+        # lemma, which could only be guessed: it is taken as it stands, sparing the
+        # lemmatiser's guessing rules, which are slowest on exactly such words.
+        if zipf(word, self.language) == 0:
+            return _hash32(word)
+        lemma = lemmatize(word, self.language)
+        rare = lemma[0].isdigit() or zipf(lemma, self.language) < self.max_zipf
+        return _hash32(lemma) if rare else -1
 
     def ids(self, text: str) -> np.ndarray:
         """Shingle hash (or -1, or the marker's -2) of every white-space token of ``text``.
@@ -236,7 +248,7 @@ def _token_text(text: str) -> str:
     overlapping character bigrams ("abcd" -> "ab bc cd d"), the usual unit of copy detection
     in those scripts.
     """
-    if _CJK_RE.search(text) is None:
+    if text.isascii() or _CJK_RE.search(text) is None:
         return text
     return _CJK_BIGRAM_RE.sub(r"\1\2 ", text)
 

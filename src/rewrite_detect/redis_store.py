@@ -50,6 +50,7 @@ from rewrite_detect.storage import (
     _segment_row,
     check_meta,
     decode_segment,
+    joined_passages,
 )
 
 __all__ = ["DEFAULT_PREFIX", "RedisStore"]
@@ -336,8 +337,11 @@ class RedisStore:
         return out
 
     @_guarded
-    def passages(self) -> StoredPassages:
-        """Return the live passages of every document, in the order they were added."""
+    def passages(self, *, band_major: bool = False) -> StoredPassages:
+        """Return the live passages of every document, in the order they were added.
+
+        With ``band_major``, ``bands`` has shape ``(bands, P)``.
+        """
         pipe = self._r.pipeline(transaction=True)
         pipe.hkeys(self._key("segsize"))
         pipe.hgetall(self._key("rows"))
@@ -350,17 +354,7 @@ class RedisStore:
         segments = sorted(int(s) for s in segments_raw)
         for lo in range(0, len(segments), _CHUNK):
             found += self._segments(segments[lo : lo + _CHUNK], live)
-        if not found:
-            return StoredPassages(
-                rowid=np.zeros(0, dtype=np.int64),
-                spans=np.zeros((0, 2), dtype=np.int64),
-                bands=np.zeros((0, self.config.bands), dtype=np.uint64),
-            )
-        return StoredPassages(
-            rowid=np.concatenate([f.rowid for f in found]),
-            spans=np.concatenate([f.spans for f in found]),
-            bands=np.concatenate([f.bands for f in found]),
-        )
+        return joined_passages(found, self.config.bands, band_major)
 
     def _rows(self) -> dict[int, list[Any]]:
         raw = self._r.hgetall(self._key("rows"))

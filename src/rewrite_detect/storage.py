@@ -316,20 +316,13 @@ class Store:
                 )
 
     @_guarded
-    def passages(self) -> StoredPassages:
-        """Return the live passages of every document, in the order they were added."""
-        found = self._segments("ORDER BY id")
-        if not found:
-            return StoredPassages(
-                rowid=np.zeros(0, dtype=np.int64),
-                spans=np.zeros((0, 2), dtype=np.int64),
-                bands=np.zeros((0, self.config.bands), dtype=np.uint64),
-            )
-        return StoredPassages(
-            rowid=np.concatenate([f.rowid for f in found]),
-            spans=np.concatenate([f.spans for f in found]),
-            bands=np.concatenate([f.bands for f in found]),
-        )
+    def passages(self, *, band_major: bool = False) -> StoredPassages:
+        """Return the live passages of every document, in the order they were added.
+
+        With ``band_major``, ``bands`` has shape ``(bands, P)``: one row a band, as the
+        banding table wants it.
+        """
+        return joined_passages(self._segments("ORDER BY id"), self.config.bands, band_major)
 
     def _live(self) -> np.ndarray:
         """Sorted row ids of the documents that have passages."""
@@ -486,6 +479,42 @@ def _check_file(path: str) -> None:
         raise IndexCorruptError(msg)
 
 
+_TRANSPOSE_BLOCK = 4096
+
+
+def joined_passages(
+    found: list[StoredPassages], bands: int, band_major: bool = False
+) -> StoredPassages:
+    """Concatenate segments' passages; ``band_major`` transposes the band keys on the way.
+
+    The band-major table is filled segment by segment in blocks that stay in cache: one
+    large array written once, where a concatenation followed by a transpose would write two
+    (on a large index, first-touch page faults cost more than the copying).
+    """
+    if not found:
+        shape = (bands, 0) if band_major else (0, bands)
+        return StoredPassages(
+            rowid=np.zeros(0, dtype=np.int64),
+            spans=np.zeros((0, 2), dtype=np.int64),
+            bands=np.zeros(shape, dtype=np.uint64),
+        )
+    if not band_major:
+        keys = np.concatenate([f.bands for f in found])
+    else:
+        keys = np.empty((bands, sum(len(f.rowid) for f in found)), dtype=np.uint64)
+        at = 0
+        for f in found:
+            for lo in range(0, len(f.bands), _TRANSPOSE_BLOCK):
+                block = f.bands[lo : lo + _TRANSPOSE_BLOCK]
+                keys[:, at : at + len(block)] = block.T
+                at += len(block)
+    return StoredPassages(
+        rowid=np.concatenate([f.rowid for f in found]),
+        spans=np.concatenate([f.spans for f in found]),
+        bands=keys,
+    )
+
+
 def decode_segment(  # noqa: PLR0917 - one segment's stored columns
     path: str,
     segment: object,
@@ -506,10 +535,12 @@ def decode_segment(  # noqa: PLR0917 - one segment's stored columns
         if _checksum(rowids, spans, keys) != checksum:
             raise ValueError
         rowid = np.frombuffer(rowids, dtype="<i8")
+        # Read-only views of the stored bytes where the machine is little-endian (a copy
+        # of a large index costs more in page faults than in copying).
         found = StoredPassages(
-            rowid=rowid.astype(np.int64),
-            spans=np.frombuffer(spans, dtype="<i8").reshape(-1, 2).astype(np.int64),
-            bands=np.frombuffer(keys, dtype="<u8").reshape(-1, bands).astype(np.uint64),
+            rowid=rowid.astype(np.int64, copy=False),
+            spans=np.frombuffer(spans, dtype="<i8").reshape(-1, 2).astype(np.int64, copy=False),
+            bands=np.frombuffer(keys, dtype="<u8").reshape(-1, bands).astype(np.uint64, copy=False),
         )
         if not len(rowid) == len(found.spans) == len(found.bands):
             raise ValueError
