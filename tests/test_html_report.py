@@ -35,7 +35,8 @@ SOURCE = (
 TARGET = (
     "The minister resigned on Monday after a vote of 215 to 190 in parliament. "
     f"Protesters wrote {PAYLOAD} on the walls of the ministry. "
-    "Her deputy is going to run the department until elections in May. "
+    "Her deputy is going to run the department until elections in May.\n"
+    # On a line of its own: the segmenter does not start a sentence at "<" after a full stop.
     "</section><section>Unrelated closing line with a </div> tag."
 )
 

@@ -64,8 +64,18 @@ class DetectorConfig:
     match_threshold : float
         A sentence pair whose blended similarity is below this is not aligned at all.
     paraphrase_threshold : float
-        An aligned pair at or above this (and with no changed fact) is a paraphrase; below it,
-        the pair shares the topic but not the proposition and is ``divergent``.
+        Blended similarity at which two sentences say the same thing: the stand-in for the
+        paraphrase model where no model score exists, and the line between a shared
+        quotation and reused text around it.
+    paraphrase_probability : float
+        A reworded pair (no fact edited in place) whose paraphrase-model probability is at or
+        above this is a paraphrase; below it, the pair shares the topic but not the
+        proposition and is ``divergent``.
+    fact_in_place_similarity : float
+        A number, date, name or negation that differs makes a pair ``divergent`` outright
+        when the two sides' other words are at least this alike (word-level): the sentence
+        was copied and the fact edited. In a sentence reworded more than that, a differing
+        fact is weighed by the paraphrase model instead (and still reported).
     verbatim_char_similarity : float
         Normalised character similarity (case, punctuation, quote style folded) at or above
         which a pair is a verbatim copy, unless a fact changed (a changed fact always makes a
@@ -98,8 +108,10 @@ class DetectorConfig:
     weight_content: float = 0.2
     weight_token: float = 0.4
     weight_char: float = 0.4
-    match_threshold: float = 0.54
+    match_threshold: float = 0.56
     paraphrase_threshold: float = 0.66
+    paraphrase_probability: float = 0.52
+    fact_in_place_similarity: float = 0.9
     verbatim_char_similarity: float = 0.95
     candidates_per_sentence: int = 4
     group_containment: float = 0.6

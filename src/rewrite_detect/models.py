@@ -230,6 +230,19 @@ class Evidence:
         The two sides have only a quotation in common (the same words inside the quote marks,
         the text around them not reused): two outlets quoting the same third party. Such a
         pair does not count as reuse on its own (see :func:`~rewrite_detect.compare`).
+    paraphrase_score : float or None
+        Probability, from the fitted paraphrase model, that the two sides say the same thing
+        (``None`` on evidence built by hand: the similarity then stands in for it).
+    trimmed : bool
+        The target side is a contiguous stretch of the source side's words (a sentence cut
+        short: a clause or a tail left out), long enough not to match by chance.
+    expanded : bool
+        The source side lies whole, word for word, inside the target side: the sentence
+        was copied and added to.
+    rest_similarity : float or None
+        Word-level similarity of the two sides with their numbers, dates, names and negation
+        cues set aside: near 1 when a sentence was copied and a fact edited in place, low when
+        it was reworded (``None``: not computed).
     """
 
     similarity: float
@@ -247,6 +260,10 @@ class Evidence:
     reasons: tuple[str, ...] = ()
     misattributed: Change | None = None
     shared_quotation: bool = False
+    paraphrase_score: float | None = None
+    rest_similarity: float | None = None
+    trimmed: bool = False
+    expanded: bool = False
 
     @property
     def changed_facts(self) -> tuple[str, ...]:
@@ -280,6 +297,14 @@ class Evidence:
             out["misattributed"] = self.misattributed.to_dict()
         if self.shared_quotation:
             out["shared_quotation"] = True
+        if self.paraphrase_score is not None:
+            out["paraphrase_score"] = round(self.paraphrase_score, 4)
+        if self.rest_similarity is not None:
+            out["rest_similarity"] = round(self.rest_similarity, 4)
+        if self.trimmed:
+            out["trimmed"] = True
+        if self.expanded:
+            out["expanded"] = True
         return out
 
 

@@ -20,8 +20,10 @@ __all__ = [
     "QUOTE_FOLD",
     "TOKEN_RE",
     "SentenceFeatures",
+    "date_words",
     "features",
     "fold",
+    "is_negation",
     "is_supported_language",
     "lemmatize",
     "normalize_for_match",
@@ -373,6 +375,11 @@ _WEEKDAYS = frozenset(
         "tomorrow",
     ]
 )
+_MONTH_NAMES = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+    "jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october",
+    "nov": "november", "dec": "december",
+}  # fmt: skip
 # "may" and "march" are also ordinary words; they count as dates only when capitalised.
 _AMBIGUOUS_DATE_WORDS = frozenset({"may", "march", "jan", "mar", "sept", "dec"})
 
@@ -593,6 +600,16 @@ def lemmatize(token: str, language: str) -> str:
     return _lemma(token, language)
 
 
+def is_negation(token: str) -> bool:
+    """Tell whether a folded token is a negation cue ("not", "never", "don't", …)."""
+    return token in _NEGATION_CUES or token.endswith("n't")
+
+
+def date_words(token: str) -> bool:
+    """Tell whether a folded token names a weekday, a month or a relative day."""
+    return token in _WEEKDAYS or token in _MONTHS
+
+
 def stopwords(language: str) -> frozenset[str]:
     """Return the function words left out of content words (English only for now)."""
     return _stopwords(language)
@@ -690,8 +707,9 @@ def _dates(text: str, tokens: tuple[str, ...]) -> tuple[str, ...]:
     if not candidates:
         return ()
     capitalised = {w.casefold() for w in re.findall(r"\b[A-Z][a-z]+\b", text)}
+    # "Nov." and "November" name one month.
     return tuple(
-        tok
+        _MONTH_NAMES.get(tok, tok)
         for tok in candidates
         if tok in _WEEKDAYS or tok not in _AMBIGUOUS_DATE_WORDS or tok in capitalised
     )

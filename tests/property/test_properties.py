@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from rewrite_detect import DetectorConfig, Label, RewriteDetectError, Verdict, compare, segment
@@ -240,7 +240,15 @@ def _raised(x: float) -> st.SearchStrategy[float]:
     )
 
 
-def _evidence(content: float, token: float, char: float, facts: dict) -> Evidence:
+def _evidence(
+    content: float,
+    token: float,
+    char: float,
+    facts: dict,
+    *,
+    rest: float | None = None,
+    score: float | None = None,
+) -> Evidence:
     c = _CONFIG
     similarity = c.weight_content * content + c.weight_token * token + c.weight_char * char
     return Evidence(
@@ -248,6 +256,8 @@ def _evidence(content: float, token: float, char: float, facts: dict) -> Evidenc
         content_overlap=content,
         token_similarity=token,
         char_similarity=char,
+        rest_similarity=rest,
+        paraphrase_score=score,
         **facts,
     )
 
@@ -255,17 +265,54 @@ def _evidence(content: float, token: float, char: float, facts: dict) -> Evidenc
 _low_high = st.tuples(_unit, _unit, _unit).flatmap(
     lambda low: st.tuples(st.just(low), st.tuples(*(_raised(x) for x in low)))
 )
+_SOFT = ("numbers", "dates", "names", "negation")
 
 
 @settings(max_examples=300, deadline=None)
-@given(_low_high, _facts)
-@example(((1.0, 1.0, 0.79), (1.0, 1.0, 0.8)), {"names": Change(source=("a",), target=("b",))})
-def test_label_monotone_in_similarity(low_high, facts) -> None:
-    """With the same fact changes, raising the similarities never lowers the label's rank."""
+@given(_low_high, _facts, _unit)
+@example(((1.0, 1.0, 0.79), (1.0, 1.0, 0.8)), {"names": Change(source=("a",), target=("b",))}, 0.5)
+def test_label_monotone_in_similarity(low_high, facts, rest) -> None:
+    """Raising the similarities never lowers the label's rank, below verbatim likeness.
+
+    The same facts differ on both sides and the words around them are as alike
+    (``rest_similarity`` fixed). Once the characters are verbatim-alike, a differing fact
+    makes the pair divergent (never verbatim), on purpose: that is the copied-then-edited case.
+    """
     low, high = low_high
-    label_low, _ = decide_label(_evidence(*low, facts), _CONFIG)
-    label_high, _ = decide_label(_evidence(*high, facts), _CONFIG)
+    has_soft = any(k in facts for k in _SOFT)
+    assume(not has_soft or high[2] < _CONFIG.verbatim_char_similarity)
+    label_low, _ = decide_label(_evidence(*low, facts, rest=rest), _CONFIG)
+    label_high, _ = decide_label(_evidence(*high, facts, rest=rest), _CONFIG)
     assert label_high.rank >= label_low.rank, (low, high, label_low, label_high, facts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_unit, _unit, _facts)
+def test_label_monotone_in_paraphrase_score(low: float, high: float, facts) -> None:
+    """With the same facts and similarities, a higher paraphrase score never lowers the label."""
+    low, high = min(low, high), max(low, high)
+    sims = (0.7, 0.7, 0.7)
+    label_low, _ = decide_label(_evidence(*sims, facts, rest=0.3, score=low), _CONFIG)
+    label_high, _ = decide_label(_evidence(*sims, facts, rest=0.3, score=high), _CONFIG)
+    assert label_high.rank >= label_low.rank, (low, high, label_low, label_high, facts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(_unit, _unit, _unit), _facts.filter(bool), st.one_of(st.none(), _unit), _unit)
+def test_a_differing_fact_is_never_verbatim(sims, facts, rest, score) -> None:
+    """A pair with a differing fact is never verbatim, and is divergent when it was copied.
+
+    Copied: the words around the facts at least ``fact_in_place_similarity`` alike, or the
+    characters verbatim-alike. Swapped roles and altered quotations are divergent always.
+    """
+    label, reasons = decide_label(_evidence(*sims, facts, rest=rest, score=score), _CONFIG)
+    assert label is not Label.VERBATIM
+    around = sims[2] if rest is None else rest
+    copied = (
+        around >= _CONFIG.fact_in_place_similarity or sims[2] >= _CONFIG.verbatim_char_similarity
+    )
+    if copied or any(k not in _SOFT for k in facts):
+        assert label is Label.DIVERGENT, (sims, facts, rest, reasons)
 
 
 # --------------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ class TestDetectorConfig:
 
     def test_round_trip_and_unknown_keys(self) -> None:
         """to_dict/from_dict round-trip; unknown keys are named."""
-        config = DetectorConfig(paraphrase_threshold=0.55)
+        config = DetectorConfig(paraphrase_threshold=0.6)
         assert DetectorConfig.from_dict(config.to_dict()) == config
         with pytest.raises(ConfigError, match="unknown DetectorConfig key"):
             DetectorConfig.from_dict({"paraphrase_treshold": 0.5})
