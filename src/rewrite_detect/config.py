@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from rewrite_detect.errors import ConfigError
 from rewrite_detect.normalize import is_supported_language
 
 __all__ = ["DetectorConfig", "IndexConfig"]
+
+
+@functools.cache
+def _model_digest() -> str:
+    """SHA-256 of the paraphrase model shipped in ``fitted.json`` (empty if there is none)."""
+    text = resources.files("rewrite_detect").joinpath("fitted.json").read_text("utf-8")
+    model = json.loads(text).get("paraphrase_model")
+    if not model:
+        return ""
+    return hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()
 
 
 def _checked_fields(config: object) -> tuple[dataclasses.Field[Any], ...]:
@@ -174,8 +186,12 @@ class DetectorConfig:
         return cls(**_known_keys(cls, data))
 
     def fingerprint(self) -> str:
-        """Return a short stable hash of every setting, for caches and stored results."""
-        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        """Return a short stable hash of every setting, for caches and stored results.
+
+        The weights of the shipped paraphrase model (``fitted.json``) are part of it: a refit
+        model labels pairs differently with the same settings.
+        """
+        blob = json.dumps({**self.to_dict(), "model": _model_digest()}, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
