@@ -13,7 +13,7 @@ def test_all_is_exact() -> None:
         "normalize", "pipeline", "quotes", "report", "segmentation", "storage",
         "check", "cli_check", "formats", "html_report", "policy",
         "backends", "redis_store", "spark",
-        "evaluation", "passages",
+        "evaluation", "passages", "semantic",
     }  # fmt: skip
     assert set(rewrite_detect.__all__) - {"__version__"} == public - modules
     for name in rewrite_detect.__all__:

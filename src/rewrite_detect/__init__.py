@@ -44,6 +44,7 @@ from rewrite_detect.models import (
 from rewrite_detect.pipeline import compare
 from rewrite_detect.quotes import compare_quotes, extract_quotes
 from rewrite_detect.segmentation import Segmentation, segment
+from rewrite_detect.semantic import SemanticScorer
 
 try:
     __version__ = _version("rewrite-detect")
@@ -77,6 +78,7 @@ __all__ = [
     "QuoteStatus",
     "RewriteDetectError",
     "Segmentation",
+    "SemanticScorer",
     "Sentence",
     "Skipped",
     "Verdict",

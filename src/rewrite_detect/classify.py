@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from rewrite_detect.config import DetectorConfig
+from rewrite_detect.errors import ConfigError
 from rewrite_detect.models import AlignedPair, Change, Coverage, Evidence, Label, Verdict
 from rewrite_detect.normalize import (
     SentenceFeatures,
@@ -43,6 +44,7 @@ __all__ = [
     "document_verdict",
     "gather_evidence",
     "paraphrase_features",
+    "with_semantic",
 ]
 
 _MAX_SWAPS = 20
@@ -385,6 +387,43 @@ def _probability(values: np.ndarray) -> float | None:
     inputs = np.concatenate([values, values[: model.squared] ** 2])
     z = float(((inputs - model.mean) / model.scale) @ model.weights) + model.bias
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+@functools.cache
+def _semantic_blend() -> tuple[float, float, float] | None:
+    """Load the fitted blend of the lexical model with the embedding cosine (``fitted.json``)."""
+    text = resources.files("rewrite_detect").joinpath("fitted.json").read_text("utf-8")
+    fitted = json.loads(text).get("semantic_model")
+    if not fitted:
+        return None
+    return float(fitted["lexical"]), float(fitted["cosine"]), float(fitted["bias"])
+
+
+def with_semantic(evidence: Evidence, cosine: float) -> Evidence:
+    """Return the evidence with the embedding cosine recorded and blended into its score.
+
+    ``paraphrase_score`` becomes ``σ(a·logit(lexical score) + b·cosine + c)``, with ``a``,
+    ``b``, ``c`` fitted on MRPC train (``benchmarks/fit_config.py``, stage 1c) so that the
+    same ``paraphrase_probability`` threshold applies. Rules that decide on their own are
+    untouched by it.
+
+    Raises
+    ------
+    ConfigError
+        If the installed package ships no fitted blend.
+    """
+    blend = _semantic_blend()
+    if blend is None:
+        msg = "this release ships no fitted semantic blend (fitted.json has no 'semantic_model')"
+        raise ConfigError(msg)
+    lexical = evidence.paraphrase_score
+    if lexical is None:
+        lexical = evidence.similarity
+    p = min(1.0 - 1e-9, max(1e-9, lexical))
+    a, b, c = blend
+    z = a * math.log(p / (1.0 - p)) + b * cosine + c
+    score = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    return replace(evidence, semantic_similarity=float(cosine), paraphrase_score=score)
 
 
 def _rest_similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:

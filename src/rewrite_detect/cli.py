@@ -79,6 +79,11 @@ def _build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--target-outlet", help="outlet name of the target")
     cmp.add_argument("--language", default="en", help="two-letter language code (default: en)")
     cmp.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also weigh sentence embeddings of aligned pairs (the 'semantic' extra)",
+    )
+    cmp.add_argument(
         "--colour",
         "--color",
         choices=("auto", "always", "never"),
@@ -386,7 +391,12 @@ def _compare(args: argparse.Namespace) -> int:
                 f"({', '.join(reasons) or 'nothing'}); check that it is an article"
             )
             raise RewriteDetectError(msg)
-    result = compare(source, target, config=config)
+    scorer = None
+    if args.semantic:
+        from rewrite_detect.semantic import SemanticScorer  # noqa: PLC0415 - optional extra
+
+        scorer = SemanticScorer()
+    result = compare(source, target, config=config, semantic=scorer)
     min_label = Label(args.min_label)
     if args.format == "json":
         if min_label is not Label.DIVERGENT:

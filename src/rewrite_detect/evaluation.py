@@ -38,13 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from rewrite_detect.align import pair_similarity
-from rewrite_detect.classify import decide_label, gather_evidence
+from rewrite_detect.classify import decide_label, gather_evidence, with_semantic
 from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import InputError
 from rewrite_detect.models import Label
 from rewrite_detect.normalize import features
 from rewrite_detect.passages import reused_passages
 from rewrite_detect.pipeline import compare
+from rewrite_detect.semantic import SemanticScorer
 
 __all__ = [
     "Annotation",
@@ -565,12 +566,14 @@ def reliability(
 
 
 def sentence_pair_label(
-    a: str, b: str, config: DetectorConfig | None = None
+    a: str, b: str, config: DetectorConfig | None = None, *, cosine: float | None = None
 ) -> tuple[Label, float]:
     """Label two sentences as one aligned pair, the way :func:`compare` labels a pair.
 
     Each text is taken whole (not split into sentences), so a corpus item that happens to
-    hold two sentences is still judged as one unit. Returns the label and the similarity.
+    hold two sentences is still judged as one unit. ``cosine``, the pair's embedding cosine
+    (:class:`~rewrite_detect.semantic.SemanticScorer`), is blended in as ``compare`` does with
+    a scorer. Returns the label and the similarity.
 
     Examples
     --------
@@ -589,17 +592,26 @@ def sentence_pair_label(
         char=char,
         language=config.language,
     )
+    if cosine is not None:
+        evidence = with_semantic(evidence, cosine)
     return decide_label(evidence, config)[0], similarity
 
 
 def pan_detections(
-    pair: PanPair, config: DetectorConfig | None = None, **passage_options: Any
+    pair: PanPair,
+    config: DetectorConfig | None = None,
+    *,
+    semantic: SemanticScorer | None = None,
+    **passage_options: Any,
 ) -> list[Annotation]:
     """Compare a PAN pair (source against suspicious document) and return its passages.
 
-    ``passage_options`` go to :func:`~rewrite_detect.passages.reused_passages`.
+    ``semantic`` goes to :func:`~rewrite_detect.compare`; ``passage_options`` to
+    :func:`~rewrite_detect.passages.reused_passages`.
     """
-    result = compare(read_text(pair.source_path), read_text(pair.susp_path), config=config)
+    result = compare(
+        read_text(pair.source_path), read_text(pair.susp_path), config=config, semantic=semantic
+    )
     return [
         Annotation(
             susp=pair.susp,

@@ -239,6 +239,10 @@ class Evidence:
     expanded : bool
         The source side lies whole, word for word, inside the target side: the sentence
         was copied and added to.
+    semantic_similarity : float or None
+        Cosine similarity of the two sides' sentence embeddings, when ``compare`` ran with a
+        :class:`~rewrite_detect.semantic.SemanticScorer` (the ``semantic`` extra); it is then
+        blended into ``paraphrase_score``.
     rest_similarity : float or None
         Word-level similarity of the two sides with their numbers, dates, names and negation
         cues set aside: near 1 when a sentence was copied and a fact edited in place, low when
@@ -264,6 +268,7 @@ class Evidence:
     rest_similarity: float | None = None
     trimmed: bool = False
     expanded: bool = False
+    semantic_similarity: float | None = None
 
     @property
     def changed_facts(self) -> tuple[str, ...]:
@@ -305,6 +310,8 @@ class Evidence:
             out["trimmed"] = True
         if self.expanded:
             out["expanded"] = True
+        if self.semantic_similarity is not None:
+            out["semantic_similarity"] = round(self.semantic_similarity, 4)
         return out
 
 

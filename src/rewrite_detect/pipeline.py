@@ -5,13 +5,19 @@ from __future__ import annotations
 import dataclasses
 
 from rewrite_detect.align import align_features
-from rewrite_detect.classify import decide_label, document_verdict, gather_evidence
+from rewrite_detect.classify import (
+    decide_label,
+    document_verdict,
+    gather_evidence,
+    with_semantic,
+)
 from rewrite_detect.config import DetectorConfig
 from rewrite_detect.errors import InputError
 from rewrite_detect.models import AlignedPair, Comparison, Document, Evidence, Sentence
 from rewrite_detect.normalize import features
 from rewrite_detect.quotes import QuoteContext
 from rewrite_detect.segmentation import segment
+from rewrite_detect.semantic import SemanticScorer
 
 __all__ = ["compare"]
 
@@ -33,6 +39,7 @@ def compare(
     target: Document | str,
     *,
     config: DetectorConfig | None = None,
+    semantic: SemanticScorer | None = None,
 ) -> Comparison:
     """Compare a target article against a source article, sentence by sentence.
 
@@ -45,6 +52,9 @@ def compare(
         much of the *target* comes from the *source*.
     config : DetectorConfig, optional
         Thresholds and weights; ``DetectorConfig()`` when omitted.
+    semantic : SemanticScorer, optional
+        Sentence embeddings (the ``semantic`` extra): the aligned pairs' cosine is blended
+        into the paraphrase decision. Without it the comparison is purely lexical.
 
     Returns
     -------
@@ -81,7 +91,7 @@ def compare(
     tgt_feats = [features(s.text, config.language) for s in tgt_seg.sentences]
     alignments = align_features(src_feats, tgt_feats, config)
 
-    pairs = []
+    gathered = []
     for al in alignments:
         src_sents = [src_seg.sentences[i] for i in al.source]
         tgt_sents = [tgt_seg.sentences[j] for j in al.target]
@@ -104,8 +114,19 @@ def compare(
             char=al.char,
             language=config.language,
         )
-        label, reasons = decide_label(evidence, config)
-        evidence = _with_reasons(evidence, reasons)
+        gathered.append((al, src_sents, tgt_sents, evidence))
+    if semantic is not None and gathered:
+        cosines = semantic.similarity(
+            [(_span_text(src_doc, s), _span_text(tgt_doc, t)) for _, s, t, _ in gathered]
+        )
+        gathered = [
+            (al, s, t, with_semantic(ev, float(c)))
+            for (al, s, t, ev), c in zip(gathered, cosines.tolist(), strict=True)
+        ]
+    pairs = []
+    for al, src_sents, tgt_sents, found in gathered:
+        label, reasons = decide_label(found, config)
+        evidence = _with_reasons(found, reasons)
         pairs.append(
             AlignedPair(
                 label=label,
