@@ -398,9 +398,11 @@ def fit_passages(
             )
         )
     cases = [c for p in pairs for c in p.cases]
-    grid = itertools.product((1, 3), (4, 12, 20), (150, 250, 400), (0.5, 0.6), (0.0, 0.6))
+    grid = itertools.product(
+        (1, 3), (4, 12, 20, 40, 80), (150, 250, 400), (0.5, 0.6), (0.0, 0.6), (0, 20, 30)
+    )
     results = []
-    for tg, sg, spc, ds, es in grid:
+    for tg, sg, spc, ds, es, sc in grid:
         options = {
             "target_gap": tg,
             "source_gap": sg,
@@ -409,6 +411,7 @@ def fit_passages(
             "single_pair_chars": spc,
             "divergent_score": ds,
             "edge_score": es,
+            "short_chars": sc,
         }
         dets = [
             Annotation(

@@ -61,10 +61,11 @@ def reused_passages(
     source_gap: int = 20,
     min_pairs: int = 2,
     single_pair_score: float = 0.85,
-    single_pair_chars: int = 150,
-    divergent_score: float = 0.6,
+    single_pair_chars: int = 250,
+    divergent_score: float = 0.5,
     edge_score: float = 0.0,
     trim: bool = True,
+    short_chars: int = 30,
 ) -> tuple[Passage, ...]:
     """Merge the reused pairs of a comparison into passages.
 
@@ -89,6 +90,11 @@ def reused_passages(
     edge_score : float
         Weak pairs at either end of a passage (on the target side) are dropped while they
         score below this: a loosely similar neighbour does not stretch a copied passage.
+    short_chars : int
+        A pair that is not ``verbatim`` and whose shorter side has fewer characters than
+        this is left out: a short heading or list item ("Starbucks Card" beside "Make
+        Starbucks tonight!") scores high by chance and would stretch a passage over
+        unrelated text.
     trim : bool
         Trim a passage's first and last sentence to the part that matches the other side,
         when that sentence is much longer than its counterpart (a copied passage that starts
@@ -111,7 +117,8 @@ def reused_passages(
         (
             p
             for p in comparison.pairs
-            if p.label is not Label.DIVERGENT or p.score >= divergent_score
+            if (p.label is not Label.DIVERGENT or p.score >= divergent_score)
+            and (p.label is Label.VERBATIM or _shorter(p) >= short_chars)
         ),
         key=lambda p: (p.target_sentences[0], p.source_sentences[0]),
     )
@@ -156,6 +163,11 @@ def reused_passages(
         )
     out.sort(key=lambda p: p.target_span)
     return _without_target_overlap(out)
+
+
+def _shorter(pair: AlignedPair) -> int:
+    """Length of the shorter side of a pair, without surrounding white space."""
+    return min(len(pair.source_text.strip()), len(pair.target_text.strip()))
 
 
 _TRIM_RATIO = 1.5

@@ -74,3 +74,17 @@ def test_copy_starting_inside_a_target_sentence_is_trimmed() -> None:
 
 def test_no_pairs_no_passages() -> None:
     assert reused_passages(compare("\n".join(COPIED), "\n".join(OWN))) == ()
+
+
+def test_short_loose_pair_does_not_stretch_a_passage() -> None:
+    """A short heading that loosely matches one in the source is not part of the copy."""
+    source = "\n".join(["Starbucks Card", *COPIED])
+    target = "\n".join([OWN[0], "Make Starbucks tonight!", OWN[1], *COPIED])
+    result = compare(source, target)
+    heading = [p for p in result.pairs if "Starbucks" in p.target_text]
+    assert heading, "the headings should align"
+    assert heading[0].label.value != "verbatim"
+    (stretched,) = reused_passages(result, short_chars=0, divergent_score=0.0)
+    (passage,) = reused_passages(result, short_chars=20, divergent_score=0.0)
+    assert stretched.target_span[0] < target.index(OWN[1])
+    assert target[passage.target_span[0] : passage.target_span[1]] == "\n".join(COPIED)
