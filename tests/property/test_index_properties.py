@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewrite_detect.index import _bucket_pairs
+from rewrite_detect.minhash import _KeyTable, _Shingler
 
 pytestmark = pytest.mark.property
 
@@ -34,3 +35,44 @@ def test_bucket_pairs_match_brute_force(keys: list[int], max_bucket: int) -> Non
         if keys[i] == keys[j] and sizes[keys[i]] <= max_bucket
     )
     assert sorted(found) == expected
+
+
+_SHINGLER = _Shingler("en", 4.0)
+# Every kind of white space str.split() cuts at, some that it does not (NUL, zero-width
+# space), lone surrogates, accents and CJK, around ordinary words.
+_PIECES = st.sampled_from(
+    [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x85", "\xa0", "\u2003",
+     "\u2028", "\u3000", "\x00", "\u200b", "\ud800", "é", "日本", "x" * 40, "'s", ".",
+     "china", "chinese", "the", "u.s.", "well-known", "2024", "naïve", "qxsentencebreakxq"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=30))
+def test_vectorised_token_ids_match_split(pieces: list[str]) -> None:
+    """The byte-level token look-up gives what str.split() and the dictionary give."""
+    text = "".join(pieces)
+    assert _SHINGLER.ids(text).tolist() == _SHINGLER.ids_by_split(text).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rounds=st.lists(
+        st.lists(st.integers(min_value=1, max_value=2**64 - 1), max_size=60), max_size=6
+    ),
+    crowd=st.booleans(),
+)
+def test_key_table_matches_a_dict(rounds: list[list[int]], crowd: bool) -> None:
+    """Keys put in rounds (the table growing on the way) come back; others are missing."""
+    table, expected = _KeyTable(bits=2), {}
+    for drawn in rounds:
+        # Equal high bits: every key probes from one home slot.
+        keys = [k & 0xFFFF or 1 for k in drawn] if crowd else drawn
+        new = sorted(set(keys) - expected.keys())
+        values = [k % 1000 - 500 for k in new]
+        table.put(np.array(new, dtype=np.uint64), np.array(values, dtype=np.int64))
+        expected.update(zip(new, values, strict=True))
+        probe = np.array([*expected, *keys, 12345], dtype=np.uint64)
+        found, hit = table.get(probe)
+        assert hit.tolist() == [int(k) in expected for k in probe.tolist()]
+        assert found[hit].tolist() == [expected[int(k)] for k in probe[hit].tolist()]
