@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -47,6 +48,32 @@ class TestDamage:
             with pytest.raises(IndexCorruptError, match=f"segment {segment} are damaged"):
                 index.candidates()
             assert any(f"segment {segment}" in p for p in index.check())
+
+    def test_segments_with_the_older_blake2b_checksum_still_load(self, tmp_path: Path) -> None:
+        """Files written with blake2b segment digests open, verify, and still catch damage."""
+        path = tmp_path / "i.db"
+        _build(path)
+        with Index(path) as index:
+            expected = [(c.source, c.target) for c in index.candidates()]
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute("SELECT id, rowids, spans, bands FROM segments").fetchall()
+            for segment, *buffers in rows:
+                digest = hashlib.blake2b(digest_size=16)
+                for buffer in buffers:
+                    digest.update(buffer)
+                conn.execute(
+                    "UPDATE segments SET checksum = ? WHERE id = ?", (digest.hexdigest(), segment)
+                )
+        with Index(path) as index:
+            assert index.check() == []
+            assert [(c.source, c.target) for c in index.candidates()] == expected
+        with sqlite3.connect(path) as conn:
+            conn.execute(
+                "UPDATE segments SET checksum = "
+                "iif(substr(checksum, 1, 1) = '0', '1', '0') || substr(checksum, 2)"
+            )
+        with Index(path) as index:
+            assert any("damaged" in p for p in index.check())
 
     def test_altered_text_is_found_by_check(self, tmp_path: Path) -> None:
         """A stored text that no longer matches its passages is named by check()."""
