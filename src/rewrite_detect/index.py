@@ -19,6 +19,7 @@ is estimated from the share of bands it shares.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections import defaultdict, deque
@@ -86,6 +87,8 @@ class _Meta:
     outlets: dict[str, int]
     size: np.ndarray  # passages of each document
     position_of_id: dict[str, int]
+    owner: np.ndarray  # position of each passage's document
+    rowid_list: list[int]  # rowids as Python ints
 
 
 def _fingerprint(config: IndexConfig) -> str:
@@ -322,13 +325,14 @@ class Index:
         owner = np.arange(count, dtype=np.uint64)
         high = ~np.uint64((1 << bits) - 1)
         keys = stored.bands
-        # Keys give their low bits to the passage number: with a million passages 44 bits
-        # remain, and a chance collision only adds a passage pair that needs company.
-        keys &= high
-        keys |= owner
 
         def sort(band: int) -> None:
-            keys[band].sort()
+            # Keys give their low bits to the passage number: with a million passages 44
+            # bits remain, and a chance collision only adds a passage pair that needs company.
+            column = keys[band]
+            column &= high
+            column |= owner
+            column.sort()
 
         # numpy sorts without the GIL: the bands are sorted on every core at once.
         with ThreadPoolExecutor(max_workers=_threads()) as pool:
@@ -350,13 +354,16 @@ class Index:
             outlets.setdefault(o, len(outlets)) if (o := rows[r][0]) else -1
             for r in rowids[1:].tolist()
         ]
+        owner = np.searchsorted(rowids, table.rowid)
         self._meta = _Meta(
             rows=rows,
             rowids=rowids,
             outlet_code=np.array(codes, dtype=np.int64),
             outlets=outlets,
-            size=np.bincount(np.searchsorted(rowids, table.rowid), minlength=len(rowids)),
+            size=np.bincount(owner, minlength=len(rowids)),
             position_of_id={rows[r][2]: k for k, r in enumerate(rowids.tolist()) if r >= 0},
+            owner=owner,
+            rowid_list=rowids.tolist(),
         )
         return self._meta
 
@@ -387,10 +394,7 @@ class Index:
         unique, shared = np.unique(pairs, return_counts=True)
         width = max(1, len(table.rowid))
         left, right = unique // width, unique % width
-        return self._group(
-            table.rowid[left], table.rowid[right], left, right, shared, table,
-            same_outlet=same_outlet,
-        )  # fmt: skip
+        return self._group(left, right, shared, table, same_outlet=same_outlet)
 
     def query(self, document: Document, *, same_outlet: bool = False) -> list[Candidate]:
         """Indexed documents that ``document`` may reuse or be reused by.
@@ -418,14 +422,11 @@ class Index:
         unique, shared = np.unique(mine * width + theirs, return_counts=True)
         left, right = unique // width, unique % width
         return self._group(
-            np.full(len(left), -1, dtype=np.int64), table.rowid[right], left, right, shared,
-            table, same_outlet=same_outlet, query=(document, found.spans),
-        )  # fmt: skip
+            left, right, shared, table, same_outlet=same_outlet, query=(document, found.spans)
+        )
 
-    def _group(  # noqa: PLR0917 - private
+    def _group(
         self,
-        doc_l: np.ndarray,
-        doc_r: np.ndarray,
         left: np.ndarray,
         right: np.ndarray,
         shared: np.ndarray,
@@ -436,12 +437,12 @@ class Index:
     ) -> list[Candidate]:
         """Turn colliding passage pairs into document candidates, in numpy.
 
-        ``doc_l``/``doc_r`` are the row ids of passages ``left``/``right``; row id -1 is the
-        queried document, whose passage spans come with ``query``.
+        ``left`` and ``right`` are passages of the table, or, with ``query``, ``left`` are
+        the queried document's passages (their spans come with ``query``).
         """
         meta = self._metadata(table)
         outlet_code, size = meta.outlet_code, meta.size
-        rowids = meta.rowids
+        rowids, rowids_l = meta.rowids, meta.rowid_list
         query_meta: tuple[str | None, str | None, str] | None = None
         if query is not None:
             # Position 0 (row id -1) is the queried document's slot.
@@ -450,7 +451,8 @@ class Index:
             outlet_code, size = outlet_code.copy(), size.copy()
             outlet_code[0] = meta.outlets.get(doc.outlet, len(meta.outlets)) if doc.outlet else -1
             size[0] = len(query[1])
-        pos_l, pos_r = np.searchsorted(rowids, doc_l), np.searchsorted(rowids, doc_r)
+        pos_l = meta.owner[left] if query is None else np.zeros(len(left), dtype=np.intp)
+        pos_r = meta.owner[right]
         keep = pos_l != pos_r
         if not same_outlet:
             keep &= (outlet_code[pos_l] != outlet_code[pos_r]) | (outlet_code[pos_l] < 0)
@@ -473,27 +475,38 @@ class Index:
         needed = np.minimum(self.config.min_hits, np.minimum(size[lo[first]], size[hi[first]]))
         out: list[tuple[int, int, Candidate, str]] = []
         enough = hits >= needed
-        for start, count in zip(first[enough].tolist(), hits[enough].tolist(), strict=True):
-            da, db = int(lo[start]), int(hi[start])
-            take = slice(start, start + min(count, _MAX_PASSAGES_PER_CANDIDATE))
-            # (span in the document at da, span in the one at db, shared bands)
-            matches = [
-                ((r0, r1), (p0, p1), n) if s else ((p0, p1), (r0, r1), n)
-                for (p0, p1), (r0, r1), n, s in zip(
-                    spans_l[left[take]].tolist(), table.spans[right[take]].tolist(),
-                    shared[take].tolist(), swap[take].tolist(), strict=True,
-                )
-            ]  # fmt: skip
-            row_a = query_meta if query_meta is not None and da == 0 else meta.rows[int(rowids[da])]
+        starts, counts = first[enough], hits[enough]
+        # The passage pairs each candidate carries (its strongest ones), gathered for all
+        # candidates at once: per-candidate numpy indexing cost more than the rest of the loop.
+        taken = np.minimum(counts, _MAX_PASSAGES_PER_CANDIDATE)
+        ends = np.cumsum(taken)
+        total = int(ends[-1]) if len(ends) else 0
+        rows = np.repeat(starts - ends + taken, taken) + np.arange(total)
+        l0, l1 = spans_l[left[rows]].T.tolist()
+        r0, r1 = table.spans[right[rows]].T.tolist()
+        flip = swap[rows].tolist()
+        span_l = list(zip(l0, l1, strict=True))
+        span_r = list(zip(r0, r1, strict=True))
+        # (span in the document at lo, span in the one at hi, shared bands)
+        matched = [
+            (b, a, n) if f else (a, b, n)
+            for a, b, n, f in zip(span_l, span_r, shared[rows].tolist(), flip, strict=True)
+        ]
+        bounds = [0, *ends.tolist()]
+        for k, (da, db, count) in enumerate(
+            zip(lo[starts].tolist(), hi[starts].tolist(), counts.tolist(), strict=True)
+        ):
+            row_a = query_meta if query_meta is not None and da == 0 else meta.rows[rowids_l[da]]
+            row_b = meta.rows[rowids_l[db]]
             candidate = _candidate(
                 row_a,
-                meta.rows[int(rowids[db])],
+                row_b,
                 count,
-                matches,
+                matched[bounds[k] : bounds[k + 1]],
                 self.config,
                 a_is_query=query is not None,
             )
-            source_date = (row_a if candidate.source == row_a[2] else meta.rows[int(rowids[db])])[1]
+            source_date = (row_a if candidate.source == row_a[2] else row_b)[1]
             out.append((da, db, candidate, source_date or "~"))
         kept, capped = _cap_per_document(out, self.config.max_candidates)
         self.capped = tuple(
@@ -688,16 +701,25 @@ def _candidate(
     article checked against the archive).
     """
     a_first = False if a_is_query and not _dates_decide(a, b) else _earlier(a, b)
-    passages = []
-    for span_a, span_b, n in matches:
-        src, tgt = (span_a, span_b) if a_first else (span_b, span_a)
-        similarity = jaccard_from_bands(n, config.bands, config.rows)
-        passages.append(
-            PassageMatch(source_span=src, target_span=tgt, bands=n, similarity=similarity)
+    similarity = _similarities(config.bands, config.rows)
+    passages = [
+        PassageMatch(
+            source_span=span_a if a_first else span_b,
+            target_span=span_b if a_first else span_a,
+            bands=n,
+            similarity=similarity[n],
         )
+        for span_a, span_b, n in matches
+    ]
     passages.sort(key=lambda p: (-p.bands, p.source_span, p.target_span))
     source, target = (a[2], b[2]) if a_first else (b[2], a[2])
     return Candidate(source=source, target=target, hits=hits, passages=tuple(passages))
+
+
+@functools.lru_cache(maxsize=8)
+def _similarities(bands: int, rows: int) -> tuple[float, ...]:
+    """Jaccard estimate of a pair by the number of bands it shares, for 0 to ``bands``."""
+    return tuple(jaccard_from_bands(n, bands, rows) for n in range(bands + 1))
 
 
 def _bucket_pairs(band: np.ndarray, bits: int, max_bucket: int) -> np.ndarray:

@@ -148,15 +148,12 @@ class Passages:
     sizes: np.ndarray
 
 
-_MARKER_WORD = "qxsentencebreakxq"
-_MARKER_RE_TOKEN = f" {_MARKER_WORD} "
-_MARKER = -2
-
-
 # White space as str.split() sees it: the ASCII bytes, and the other Unicode spaces, which
 # ids() turns into ASCII spaces before cutting the UTF-8 bytes.
 _SPACE_BYTES = np.zeros(256, dtype=bool)
 _SPACE_BYTES[list(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")] = True
+_SPACE_OR_BREAK_BYTES = _SPACE_BYTES.copy()
+_SPACE_OR_BREAK_BYTES[0] = True
 _UNICODE_SPACES = dict.fromkeys(
     [0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000], " "
 )
@@ -166,13 +163,22 @@ _KEYED_BYTES = 32
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
-def _tokens(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end of every run of non-space bytes of ``raw``."""
-    spaces = np.flatnonzero(_SPACE_BYTES[np.frombuffer(raw, dtype=np.uint8)])
+def _tokens(raw: bytes, *, breaks: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end of every run of non-space bytes of ``raw``, and the piece it is in.
+
+    With ``breaks``, NUL bytes cut tokens too, and a token's piece is the number of NUL
+    bytes before it; otherwise every token is in piece 0.
+    """
+    data = np.frombuffer(raw, dtype=np.uint8)
+    spaces = np.flatnonzero((_SPACE_OR_BREAK_BYTES if breaks else _SPACE_BYTES)[data])
     cuts = np.concatenate(([-1], spaces, [len(raw)]))
     starts, ends = cuts[:-1] + 1, cuts[1:]
     word = ends > starts
-    return starts[word], ends[word]
+    starts, ends = starts[word], ends[word]
+    if not breaks:
+        return starts, ends, np.zeros(len(starts), dtype=np.int64)
+    nul = spaces[data[spaces] == 0]
+    return starts, ends, np.searchsorted(nul, starts)
 
 
 def _token_keys(raw: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -268,7 +274,7 @@ class _Known(dict[str, int]):
     """Token → shingle hash; a token not yet seen is learnt on first look-up."""
 
     def __init__(self, learn: Callable[[str], int]) -> None:
-        super().__init__({_MARKER_WORD: _MARKER})
+        super().__init__()
         self._learn = learn
 
     def __missing__(self, token: str) -> int:
@@ -331,7 +337,7 @@ class _Shingler:
         return _hash32(lemma) if rare else -1
 
     def ids(self, text: str) -> np.ndarray:
-        """Shingle hash (or -1, or the marker's -2) of every white-space token of ``text``.
+        """Shingle hash (or -1) of every white-space token of ``text``.
 
         The same values as :meth:`ids_by_split`, found without making a Python string per
         token: the text's UTF-8 bytes are cut at white space and each token's bytes hashed to
@@ -340,11 +346,22 @@ class _Shingler:
         go through the dictionary. Three times faster than ``str.split`` and a dictionary
         look-up per token, which were most of the sketching time.
         """
+        return self.pieces(text, breaks=False)[0]
+
+    def pieces(self, text: str, *, breaks: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`ids`, NUL characters cutting ``text`` into pieces; the piece of each token.
+
+        Token ``k`` is in piece ``j`` when ``j`` NUL characters come before it, so the ids
+        are those of the pieces of ``text.split(NUL)``, one after the other.
+        """
         if not text.isascii():
             # str.split() also cuts at Unicode spaces; as ASCII spaces, the bytes cut there too.
             text = text.translate(_UNICODE_SPACES)
         raw = text.encode("utf-8", "surrogatepass")
-        starts, ends = _tokens(raw)
+        starts, ends, piece = _tokens(raw, breaks=breaks)
+        return self._values(raw, starts, ends), piece
+
+    def _values(self, raw: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         values = np.empty(len(starts), dtype=np.int64)
         short = ends - starts <= _KEYED_BYTES
         fast = np.flatnonzero(short)
@@ -435,10 +452,7 @@ def sketch(texts: Sequence[str], config: IndexConfig) -> Passages:
     piece_spans = np.stack((piece_start + lead, piece_start + lengths - trail), axis=1)
     piece_spans -= doc_starts[piece_doc, None]
 
-    ids = _shingler(config.language, config.max_zipf).ids(
-        _token_text(joined.replace(_BREAK, _MARKER_RE_TOKEN))
-    )
-    piece_of = np.cumsum(ids == _MARKER)
+    ids, piece_of = _shingler(config.language, config.max_zipf).pieces(_token_text(joined))
     keep = ids >= 0
     tokens = ids[keep].astype(np.uint32)
     # Sentences without a shingle drop out; the rest keep their order. A shingle repeated
