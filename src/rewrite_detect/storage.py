@@ -334,6 +334,14 @@ class Store:
         """
         return joined_passages(self._segments("ORDER BY id"), self.config.bands, band_major)
 
+    def _has_dead_passages(self) -> bool:
+        """Whether some segment holds passages of a removed or replaced document."""
+        (dead,) = self._conn.execute(
+            "SELECT (SELECT coalesce(sum(passages), 0) FROM segments) - "
+            "(SELECT coalesce(sum(passages), 0) FROM documents)"
+        ).fetchone()
+        return bool(dead)
+
     def _live(self) -> np.ndarray:
         """Sorted row ids of the documents that have passages."""
         rows = self._conn.execute("SELECT rowid FROM documents WHERE passages > 0 ORDER BY rowid")
@@ -341,7 +349,8 @@ class Store:
 
     def _segments(self, where: str, live: np.ndarray | None = None) -> list[StoredPassages]:
         """Segments' live passages (dead ones, of removed documents, filtered out)."""
-        live = self._live() if live is None else live
+        if live is None and self._has_dead_passages():
+            live = self._live()
         bands = self.config.bands
         out = []
         for segment, count, rowids, spans, keys, checksum in self._conn.execute(
@@ -531,11 +540,13 @@ def decode_segment(  # noqa: PLR0917 - one segment's stored columns
     buffers: tuple[bytes, bytes, bytes],
     checksum: str,
     bands: int,
-    live: np.ndarray,
+    live: np.ndarray | None,
     *,
     count: int | None = None,
 ) -> StoredPassages:
     """Verify and decode one segment's buffers (row ids, spans, band keys); keep live rows.
+
+    ``live`` holds the sorted row ids of live documents; ``None`` means all are live.
 
     A wrong checksum, a buffer of the wrong size, or a row count other than ``count`` is an
     :class:`~rewrite_detect.errors.IndexCorruptError` naming the segment.
@@ -559,6 +570,8 @@ def decode_segment(  # noqa: PLR0917 - one segment's stored columns
     except ValueError:
         msg = f"{path}: passages of segment {segment} are damaged; rebuild the index"
         raise IndexCorruptError(msg) from None
+    if live is None:
+        return found
     alive = _member(found.rowid, live)
     if alive.all():
         return found
