@@ -149,7 +149,7 @@ class Passages:
 
 
 # White space as str.split() sees it: the ASCII bytes, and the other Unicode spaces, which
-# ids() turns into ASCII spaces before cutting the UTF-8 bytes.
+# _utf8() turns into ASCII spaces before the UTF-8 bytes are cut.
 _SPACE_BYTES = np.zeros(256, dtype=bool)
 _SPACE_BYTES[list(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")] = True
 _SPACE_OR_BREAK_BYTES = _SPACE_BYTES.copy()
@@ -163,22 +163,16 @@ _KEYED_BYTES = 32
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
-def _tokens(raw: bytes, *, breaks: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start and end of every run of non-space bytes of ``raw``, and the piece it is in.
+def _tokens(raw: bytes, cut: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end of every token of ``raw``, and the positions of the cutting bytes.
 
-    With ``breaks``, NUL bytes cut tokens too, and a token's piece is the number of NUL
-    bytes before it; otherwise every token is in piece 0.
+    Tokens are the runs of bytes that ``cut`` (a table of 256 booleans) does not mark.
     """
-    data = np.frombuffer(raw, dtype=np.uint8)
-    spaces = np.flatnonzero((_SPACE_OR_BREAK_BYTES if breaks else _SPACE_BYTES)[data])
-    cuts = np.concatenate(([-1], spaces, [len(raw)]))
-    starts, ends = cuts[:-1] + 1, cuts[1:]
+    cuts = np.flatnonzero(cut[np.frombuffer(raw, dtype=np.uint8)])
+    bounds = np.concatenate(([-1], cuts, [len(raw)]))
+    starts, ends = bounds[:-1] + 1, bounds[1:]
     word = ends > starts
-    starts, ends = starts[word], ends[word]
-    if not breaks:
-        return starts, ends, np.zeros(len(starts), dtype=np.int64)
-    nul = spaces[data[spaces] == 0]
-    return starts, ends, np.searchsorted(nul, starts)
+    return starts[word], ends[word], cuts
 
 
 def _token_keys(raw: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -270,6 +264,13 @@ class _KeyTable:
             keys, values, slot = keys[rest], values[rest], (slot[rest] + 1) & last
 
 
+def _utf8(text: str) -> bytes:
+    """``text`` as UTF-8, its Unicode spaces made ASCII spaces (str.split() cuts at both)."""
+    if not text.isascii():
+        text = text.translate(_UNICODE_SPACES)
+    return text.encode("utf-8", "surrogatepass")
+
+
 class _Known(dict[str, int]):
     """Token → shingle hash; a token not yet seen is learnt on first look-up."""
 
@@ -346,20 +347,20 @@ class _Shingler:
         go through the dictionary. Three times faster than ``str.split`` and a dictionary
         look-up per token, which were most of the sketching time.
         """
-        return self.pieces(text, breaks=False)[0]
+        raw = _utf8(text)
+        starts, ends, _ = _tokens(raw, _SPACE_BYTES)
+        return self._values(raw, starts, ends)
 
-    def pieces(self, text: str, *, breaks: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def pieces(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`ids`, NUL characters cutting ``text`` into pieces; the piece of each token.
 
         Token ``k`` is in piece ``j`` when ``j`` NUL characters come before it, so the ids
         are those of the pieces of ``text.split(NUL)``, one after the other.
         """
-        if not text.isascii():
-            # str.split() also cuts at Unicode spaces; as ASCII spaces, the bytes cut there too.
-            text = text.translate(_UNICODE_SPACES)
-        raw = text.encode("utf-8", "surrogatepass")
-        starts, ends, piece = _tokens(raw, breaks=breaks)
-        return self._values(raw, starts, ends), piece
+        raw = _utf8(text)
+        starts, ends, cuts = _tokens(raw, _SPACE_OR_BREAK_BYTES)
+        nul = cuts[np.frombuffer(raw, dtype=np.uint8)[cuts] == 0]
+        return self._values(raw, starts, ends), np.searchsorted(nul, starts)
 
     def _values(self, raw: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         values = np.empty(len(starts), dtype=np.int64)

@@ -240,7 +240,7 @@ class Store:
                 replaced += r
         self._compact()
         # A large add leaves its pages in the write-ahead log, where every later read must
-        # look them up (reading the passages back took 2.5 s instead of 0.9 s at 100,000
+        # look them up (reading the passages back took 2.5 s instead of 1.1 s at 100,000
         # articles); copy them into the file and empty the log. A busy log stays as it is.
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         return added, replaced
