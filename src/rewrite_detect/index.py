@@ -50,6 +50,8 @@ __all__ = ["AddSummary", "Index"]
 
 _MAX_PASSAGES_PER_CANDIDATE = 10
 _EXPORT_VERSION = 1
+# Low bits of a banding-table word that number the passage; band keys fill the high 32.
+_OWNER_BITS = 32
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -321,23 +323,26 @@ class Index:
         self._generation = generation
         stored = self._store.passages(band_major=True)
         count = len(stored.rowid)
-        bits = max(1, (count - 1).bit_length())
+        if count >= 1 << _OWNER_BITS:
+            msg = (
+                f"the index holds {count:,} passages, more than one table can number "
+                f"({(1 << _OWNER_BITS) - 1:,}); split the corpus over several indexes"
+            )
+            raise InputError(msg)
         owner = np.arange(count, dtype=np.uint64)
-        high = ~np.uint64((1 << bits) - 1)
         keys = stored.bands
 
         def sort(band: int) -> None:
-            # Keys give their low bits to the passage number: with a million passages 44
-            # bits remain, and a chance collision only adds a passage pair that needs company.
+            # Band-major keys come in the high half of each word; the low half takes the
+            # passage number, so sorting one array groups buckets and keeps their passages.
             column = keys[band]
-            column &= high
             column |= owner
             column.sort()
 
         # numpy sorts without the GIL: the bands are sorted on every core at once.
         with ThreadPoolExecutor(max_workers=_threads()) as pool:
             list(pool.map(sort, range(self.config.bands)))
-        self._table = _Table(rowid=stored.rowid, spans=stored.spans, keys=keys, bits=bits)
+        self._table = _Table(rowid=stored.rowid, spans=stored.spans, keys=keys, bits=_OWNER_BITS)
         return self._table
 
     def _metadata(self, table: _Table) -> _Meta:
@@ -407,7 +412,7 @@ class Index:
         mine_all, theirs_all = [], []
         for band in range(self.config.bands):
             column = table.keys[band]
-            wanted = keys[:, band] & ~table.mask
+            wanted = keys[:, band].astype(np.uint64) << np.uint64(_OWNER_BITS)
             lo = np.searchsorted(column, wanted, side="left")
             hi = np.searchsorted(column, wanted | table.mask, side="right")
             sizes = hi - lo

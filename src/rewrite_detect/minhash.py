@@ -70,7 +70,7 @@ _FOLD = {
     **QUOTE_FOLD, ord("?"): ".", ord("!"): ".", ord("…"): ".",
     ord("。"): _BREAK, ord("！"): _BREAK, ord("？"): _BREAK,
 }  # fmt: skip
-_BAND_MIX = np.array(
+_MIX64 = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
     dtype=np.uint64,
@@ -188,17 +188,17 @@ def _token_keys(raw: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     lengths = ends - starts
     with np.errstate(over="ignore"):
         keys = words[starts] & _LOW_BYTES[np.minimum(lengths, 8)]
-        keys ^= lengths.astype(np.uint64) * _BAND_MIX[1]
+        keys ^= lengths.astype(np.uint64) * _MIX64[1]
         for at in range(8, _KEYED_BYTES, 8):
             more = np.flatnonzero(lengths > at)
             if not len(more):
                 break
             word = words[starts[more] + at] & _LOW_BYTES[np.minimum(lengths[more] - at, 8)]
-            word *= _BAND_MIX[at // 8 + 1]
+            word *= _MIX64[at // 8 + 1]
             word ^= word >> np.uint64(29)
-            keys[more] = keys[more] * _BAND_MIX[4] ^ word
+            keys[more] = keys[more] * _MIX64[4] ^ word
         keys ^= keys >> np.uint64(31)
-        keys *= _BAND_MIX[4]
+        keys *= _MIX64[4]
         keys ^= keys >> np.uint64(29)
     return np.asarray(keys | np.uint64(1))
 
@@ -545,24 +545,40 @@ def _sentence_signatures(tokens: np.ndarray, starts: np.ndarray, config: IndexCo
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """Hash each band of each signature to one uint64 key, distinct per band.
+    """Hash each band of each signature to one uint32 key, distinct per band.
 
     Returns an array of shape ``(passages, bands)``; two passages share a bucket in band ``j``
-    when their keys in column ``j`` are equal.
+    when their keys in column ``j`` are equal. The key of band ``j`` is MurmurHash3 (x86,
+    32-bit) of the band's ``rows`` values, read as little-endian words, seeded with ``j``:
+    computed in uint32 arithmetic on all passages at once.
+
+    Thirty-two bits are enough: a pair of documents becomes a candidate only with
+    ``min_hits`` colliding passage pairs, and chance collisions (about ``P**2 / 2**33``
+    passage pairs a band for ``P`` passages) fall on random document pairs, almost never
+    three times on one. Half the bytes of 64-bit keys to write, store and read back.
     """
     if signatures.shape[1] != bands * rows:
         msg = f"signatures have {signatures.shape[1]} values, not bands*rows={bands * rows}"
         raise ConfigError(msg)
-    blocks = signatures.reshape(len(signatures), bands, rows).astype(np.uint64)
-    mix = np.resize(_BAND_MIX, rows)
+    blocks = signatures.reshape(len(signatures), bands, rows).astype(np.uint32, copy=False)
+    u32 = np.uint32
     with np.errstate(over="ignore"):
-        keys = (blocks * mix[None, None, :]).sum(axis=2, dtype=np.uint64)
-        keys ^= (np.arange(bands, dtype=np.uint64) + np.uint64(1)) * _BAND_MIX[0]
-        # A final multiply-xorshift spreads the sum's bits (splitmix64 finaliser).
-        keys ^= keys >> np.uint64(31)
-        keys *= _BAND_MIX[4]
-        keys ^= keys >> np.uint64(29)
-    return np.asarray(keys, dtype=np.uint64)
+        keys = np.broadcast_to(np.arange(bands, dtype=np.uint32), blocks.shape[:2]).copy()
+        for row in range(rows):
+            word = blocks[:, :, row] * u32(0xCC9E2D51)
+            word = (word << u32(15)) | (word >> u32(17))
+            word *= u32(0x1B873593)
+            keys ^= word
+            keys = (keys << u32(13)) | (keys >> u32(19))
+            keys *= u32(5)
+            keys += u32(0xE6546B64)
+        keys ^= u32(4 * rows)
+        keys ^= keys >> u32(16)
+        keys *= u32(0x85EBCA6B)
+        keys ^= keys >> u32(13)
+        keys *= u32(0xC2B2AE35)
+        keys ^= keys >> u32(16)
+    return np.asarray(keys, dtype=np.uint32)
 
 
 def jaccard_from_bands(shared: int, bands: int, rows: int) -> float:

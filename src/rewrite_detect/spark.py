@@ -114,7 +114,7 @@ def _sketch_partition(rows: Iterable[Any], config: IndexConfig) -> Iterator[tupl
 
     def flush() -> Iterator[tuple[Any, ...]]:
         found = sketch([row["text"] for row in batch], config)
-        keys = band_keys(found.signatures, config.bands, config.rows).view(np.int64)
+        keys = band_keys(found.signatures, config.bands, config.rows).astype(np.int64)
         numbers = np.array([row["o"] for row in batch], dtype=np.int64)
         within = np.arange(len(found.doc)) - np.searchsorted(found.doc, found.doc)
         pids = (numbers[found.doc] << _PASSAGE_BITS) + within

@@ -36,8 +36,8 @@ __all__ = ["FORMAT_VERSION", "Batch", "Store", "StoredPassages", "check_meta", "
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-FORMAT_VERSION = 2
-"""Version of the table layout below."""
+FORMAT_VERSION = 3
+"""Version of the table layout below (3: band keys of 32 bits)."""
 _PAGE_SIZE = 65536
 
 _SCHEMA = """
@@ -69,7 +69,7 @@ class Batch:
     """Documents to store, with their passages.
 
     ``doc`` (P,) gives the index into ``documents`` of each passage; ``spans`` is (P, 2) and
-    ``bands`` (P, bands) holds the band keys.
+    ``bands`` (P, bands) holds the 32-bit band keys.
     """
 
     documents: list[Document]
@@ -80,7 +80,11 @@ class Batch:
 
 @dataclass(frozen=True, slots=True)
 class StoredPassages:
-    """Live passages of the index: document row id (P,), spans (P, 2), band keys (P, b)."""
+    """Live passages of the index: document row id (P,), spans (P, 2), band keys.
+
+    ``bands`` is (P, b) uint32, or, read band-major, (b, P) uint64 with each key in the high
+    half (the low half is free for the passage number in the banding table).
+    """
 
     rowid: np.ndarray
     spans: np.ndarray
@@ -506,6 +510,8 @@ def joined_passages(
 ) -> StoredPassages:
     """Concatenate segments' passages; ``band_major`` transposes the band keys on the way.
 
+    Band-major keys are widened to uint64, each key in the high half.
+
     The band-major table is filled segment by segment in blocks that stay in cache: one
     large array written once, where a concatenation followed by a transpose would write two
     (on a large index, first-touch page faults cost more than the copying).
@@ -515,7 +521,7 @@ def joined_passages(
         return StoredPassages(
             rowid=np.zeros(0, dtype=np.int64),
             spans=np.zeros((0, 2), dtype=np.int64),
-            bands=np.zeros(shape, dtype=np.uint64),
+            bands=np.zeros(shape, dtype=np.uint64 if band_major else np.uint32),
         )
     if not band_major:
         keys = np.concatenate([f.bands for f in found])
@@ -525,7 +531,9 @@ def joined_passages(
         for f in found:
             for lo in range(0, len(f.bands), _TRANSPOSE_BLOCK):
                 block = f.bands[lo : lo + _TRANSPOSE_BLOCK]
-                keys[:, at : at + len(block)] = block.T
+                target = keys[:, at : at + len(block)]
+                target[...] = block.T
+                target <<= np.uint64(32)
                 at += len(block)
     return StoredPassages(
         rowid=np.concatenate([f.rowid for f in found]),
@@ -561,7 +569,7 @@ def decode_segment(  # noqa: PLR0917 - one segment's stored columns
         found = StoredPassages(
             rowid=rowid.astype(np.int64, copy=False),
             spans=np.frombuffer(spans, dtype="<i8").reshape(-1, 2).astype(np.int64, copy=False),
-            bands=np.frombuffer(keys, dtype="<u8").reshape(-1, bands).astype(np.uint64, copy=False),
+            bands=np.frombuffer(keys, dtype="<u4").reshape(-1, bands).astype(np.uint32, copy=False),
         )
         if not len(rowid) == len(found.spans) == len(found.bands):
             raise ValueError
@@ -605,7 +613,7 @@ def _segment_row(
     buffers = (
         rowid.astype("<i8").tobytes(),
         spans.astype("<i8").tobytes(),
-        bands.astype("<u8").tobytes(),
+        bands.astype("<u4").tobytes(),
     )
     return (len(rowid), *buffers, _checksum(*buffers))
 

@@ -158,10 +158,10 @@ class TestPersistence:
             rows = conn.execute("SELECT passages, rowids, spans, bands FROM segments").fetchall()
         assert rows
         for passages, rowids, spans, bands in rows:
-            # Exactly the numbers, nothing else: 8 bytes per row id, 16 per span, 8 per band.
+            # Exactly the numbers, nothing else: 8 bytes per row id, 16 per span, 4 per band.
             assert len(rowids) == 8 * passages
             assert len(spans) == 16 * passages
-            assert len(bands) == 8 * passages * IndexConfig().bands
+            assert len(bands) == 4 * passages * IndexConfig().bands
             assert not any(blob.startswith(b"\x80") for blob in (rowids, spans, bands))
 
 

@@ -89,6 +89,19 @@ class TestLshHelpers:
         with pytest.raises(ConfigError, match="threshold=0"):
             choose_bands(0, 128)
 
+    def test_band_keys_are_murmur3_of_the_rows(self) -> None:
+        """A band key is MurmurHash3 x86_32 of the band's values, seeded with the band."""
+        # The published vector: four zero bytes, seed 0.
+        assert band_keys(np.zeros((1, 1), dtype=np.uint32), 1, 1).tolist() == [[0x2362F9DE]]
+        rng = np.random.default_rng(3)
+        signatures = rng.integers(0, 2**32, size=(20, 12), dtype=np.uint64).astype(np.uint32)
+        keys = band_keys(signatures, 3, 4)
+        assert keys.dtype == np.uint32
+        for passage in range(20):
+            for band in range(3):
+                words = signatures[passage, 4 * band : 4 * band + 4].tolist()
+                assert int(keys[passage, band]) == _murmur3_words(words, band)
+
     def test_band_keys_are_per_band(self) -> None:
         """Equal band values in different bands give different keys."""
         signatures = np.zeros((1, 8), dtype=np.uint32)
@@ -115,3 +128,21 @@ class TestIndexConfig:
         """A stride longer than the window would skip sentences."""
         with pytest.raises(ConfigError, match="stride=4 exceeds window=3"):
             IndexConfig(stride=4)
+
+
+def _murmur3_words(words: list[int], seed: int) -> int:
+    """MurmurHash3 x86_32 of little-endian 32-bit words, one word at a time (the reference)."""
+
+    def rotl(x: int, r: int) -> int:
+        return ((x << r) | (x >> (32 - r))) & 0xFFFFFFFF
+
+    h = seed
+    for w in words:
+        k = rotl((w * 0xCC9E2D51) & 0xFFFFFFFF, 15) * 0x1B873593 & 0xFFFFFFFF
+        h = (rotl(h ^ k, 13) * 5 + 0xE6546B64) & 0xFFFFFFFF
+    h ^= 4 * len(words)
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+    return h ^ (h >> 16)
