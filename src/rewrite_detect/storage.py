@@ -502,9 +502,6 @@ def _check_file(path: str) -> None:
         raise IndexCorruptError(msg)
 
 
-_TRANSPOSE_BLOCK = 4096
-
-
 def joined_passages(
     found: list[StoredPassages], bands: int, band_major: bool = False
 ) -> StoredPassages:
@@ -512,9 +509,10 @@ def joined_passages(
 
     Band-major keys are widened to uint64, each key in the high half.
 
-    The band-major table is filled segment by segment in blocks that stay in cache: one
-    large array written once, where a concatenation followed by a transpose would write two
-    (on a large index, first-touch page faults cost more than the copying).
+    The band-major table is filled segment by segment, one contiguous run per band (segments
+    store their keys band-major): one large array written once, where a concatenation
+    followed by a transpose would write two (on a large index, first-touch page faults cost
+    more than the copying).
     """
     if not found:
         shape = (bands, 0) if band_major else (0, bands)
@@ -529,12 +527,11 @@ def joined_passages(
         keys = np.empty((bands, sum(len(f.rowid) for f in found)), dtype=np.uint64)
         at = 0
         for f in found:
-            for lo in range(0, len(f.bands), _TRANSPOSE_BLOCK):
-                block = f.bands[lo : lo + _TRANSPOSE_BLOCK]
-                target = keys[:, at : at + len(block)]
-                target[...] = block.T
-                target <<= np.uint64(32)
-                at += len(block)
+            # Segments store their keys band by band: each band's run is one contiguous copy.
+            target = keys[:, at : at + len(f.bands)]
+            target[...] = f.bands.T
+            target <<= np.uint64(32)
+            at += len(f.bands)
     return StoredPassages(
         rowid=np.concatenate([f.rowid for f in found]),
         spans=np.concatenate([f.spans for f in found]),
@@ -569,7 +566,10 @@ def decode_segment(  # noqa: PLR0917 - one segment's stored columns
         found = StoredPassages(
             rowid=rowid.astype(np.int64, copy=False),
             spans=np.frombuffer(spans, dtype="<i8").reshape(-1, 2).astype(np.int64, copy=False),
-            bands=np.frombuffer(keys, dtype="<u4").reshape(-1, bands).astype(np.uint32, copy=False),
+            bands=np.frombuffer(keys, dtype="<u4")
+            .reshape(bands, -1)
+            .astype(np.uint32, copy=False)
+            .T,
         )
         if not len(rowid) == len(found.spans) == len(found.bands):
             raise ValueError
@@ -613,7 +613,8 @@ def _segment_row(
     buffers = (
         rowid.astype("<i8").tobytes(),
         spans.astype("<i8").tobytes(),
-        bands.astype("<u4").tobytes(),
+        # Band-major: loading fills the banding table one contiguous run per band.
+        np.ascontiguousarray(bands.T, dtype="<u4").tobytes(),
     )
     return (len(rowid), *buffers, _checksum(*buffers))
 
