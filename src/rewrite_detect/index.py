@@ -19,7 +19,9 @@ is estimated from the share of bands it shares.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
 import os
 from collections import defaultdict, deque
@@ -445,6 +447,19 @@ class Index:
         ``left`` and ``right`` are passages of the table, or, with ``query``, ``left`` are
         the queried document's passages (their spans come with ``query``).
         """
+        with _gc_paused():
+            return self._grouped(left, right, shared, table, same_outlet=same_outlet, query=query)
+
+    def _grouped(
+        self,
+        left: np.ndarray,
+        right: np.ndarray,
+        shared: np.ndarray,
+        table: _Table,
+        *,
+        same_outlet: bool,
+        query: tuple[Document, np.ndarray] | None,
+    ) -> list[Candidate]:
         meta = self._metadata(table)
         outlet_code, size = meta.outlet_code, meta.size
         rowids, rowids_l = meta.rowids, meta.rowid_list
@@ -618,6 +633,24 @@ class Index:
 _Sketched = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while results are built.
+
+    Building candidates makes hundreds of thousands of small objects that form no cycles,
+    and each of them counts towards a collection; the full collections this sets off walk
+    every object of the caller's process (a hundred thousand documents, say). At 100,000
+    articles they were a third of ``candidates()``: 0.8 of 2.7 s.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _threads() -> int:
     """Threads for numpy work that runs without the GIL (sorting the band table)."""
     return max(1, min(4, os.cpu_count() or 1))
@@ -736,17 +769,23 @@ def _bucket_pairs(band: np.ndarray, bits: int, max_bucket: int) -> np.ndarray:
     if len(band) < 2:
         return np.zeros(0, dtype=np.int64)
     key = band >> np.uint64(bits)
-    starts = np.flatnonzero(np.diff(key, prepend=key[0] ^ np.uint64(1)))
-    sizes = np.diff(np.append(starts, len(band)))
-    ok = (sizes >= 2) & (sizes <= max_bucket)
+    # Most keys are alone in their bucket: find the few equal neighbours first, then the
+    # buckets (runs of them), instead of measuring every bucket of the band.
+    repeats = np.flatnonzero(key[1:] == key[:-1])
+    if not len(repeats):
+        return np.zeros(0, dtype=np.int64)
+    run = np.flatnonzero(np.diff(repeats) != 1) + 1
+    starts = repeats[np.concatenate(([0], run))]
+    sizes = repeats[np.concatenate((run - 1, [len(repeats) - 1]))] + 2 - starts
+    ok = sizes <= max_bucket
     starts, sizes = starts[ok], sizes[ok]
     # Every position of a bucket pairs with the positions after it in the same bucket.
     position = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
     later = np.repeat(starts + sizes, sizes) - position - 1
     first = np.repeat(position, later)
     second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)
-    owner = (band & np.uint64((1 << bits) - 1)).astype(np.int64)
-    a, b = owner[first], owner[second]
+    mask = np.uint64((1 << bits) - 1)
+    a, b = (band[first] & mask).astype(np.int64), (band[second] & mask).astype(np.int64)
     return np.asarray(np.minimum(a, b) * len(band) + np.maximum(a, b))
 
 
