@@ -151,14 +151,17 @@ class Passages:
 
 
 # White space as str.split() sees it: the ASCII bytes, and the other Unicode spaces, which
-# _utf8() turns into ASCII spaces before the UTF-8 bytes are cut.
+# _utf8() turns into the ASCII unit separator (white space to str.split() too, and not the
+# plain space that ends a sentence after a full stop) before the UTF-8 bytes are cut.
 _SPACE_BYTES = np.zeros(256, dtype=bool)
 _SPACE_BYTES[list(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")] = True
 _SPACE_OR_BREAK_BYTES = _SPACE_BYTES.copy()
 _SPACE_OR_BREAK_BYTES[0] = True
 _HIGHEST_CUT = 0x20
+_SPACE, _FULL_STOP, _DOUBLE_QUOTE, _SINGLE_QUOTE, _CLOSE_PAREN = b" .\"')"
+_NO_SPANS = np.zeros((1, 2), dtype=np.int64)
 _UNICODE_SPACES = dict.fromkeys(
-    [0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000], " "
+    [0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000], "\x1f"
 )
 # Tokens hashed together in one block of _sentence_signatures.
 _SIGNATURE_BLOCK = 2048
@@ -275,7 +278,11 @@ class _KeyTable:
 
 
 def _utf8(text: str) -> bytes:
-    """``text`` as UTF-8, its Unicode spaces made ASCII spaces (str.split() cuts at both)."""
+    """``text`` as UTF-8, its Unicode spaces made ``\x1f`` (str.split() cuts at both).
+
+    Every character stays one character, so a byte's character offset is its offset less
+    the UTF-8 continuation bytes before it.
+    """
     if not text.isascii():
         text = text.translate(_UNICODE_SPACES)
     return text.encode("utf-8", "surrogatepass")
@@ -372,6 +379,40 @@ class _Shingler:
         nul = cuts[np.frombuffer(raw, dtype=np.uint8)[cuts] == 0]
         return self._values(raw, starts, ends), np.searchsorted(nul, starts)
 
+    def sentences(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`pieces` of ``text`` cut at its sentence ends too; the character spans.
+
+        A space that follows ``.``, ``."``, ``.'`` or ``.)`` ends a piece as a NUL character
+        does (the marks of ``_SENTENCE_ENDS``, found in the bytes instead of by a pass of
+        ``str.replace`` each). Returns the ids, the piece of each token, and each piece's
+        character span ``[start, end)`` in ``text`` from its first token's start to its last
+        token's end: the piece with its white space stripped (an empty piece's span is
+        meaningless).
+        """
+        raw = _utf8(text)
+        data = np.frombuffer(raw, dtype=np.uint8)
+        spaces = np.flatnonzero(data[2:] == _SPACE) + 2
+        before = data[spaces - 1]
+        ends_sentence = (before == _FULL_STOP) | (
+            ((before == _DOUBLE_QUOTE) | (before == _SINGLE_QUOTE) | (before == _CLOSE_PAREN))
+            & (data[spaces - 2] == _FULL_STOP)
+        )
+        if len(data) > 1 and data[1] == _SPACE and data[0] == _FULL_STOP:
+            ends_sentence = np.concatenate(([True], ends_sentence))
+            spaces = np.concatenate(([1], spaces))
+        starts, ends, cuts = _tokens(raw, _SPACE_OR_BREAK_BYTES)
+        breaks = np.union1d(cuts[data[cuts] == 0], spaces[ends_sentence])
+        piece_of = np.searchsorted(breaks, starts)
+        pieces = np.arange(len(breaks) + 1)
+        first = np.minimum(np.searchsorted(piece_of, pieces), max(0, len(starts) - 1))
+        last = np.maximum(np.searchsorted(piece_of, pieces, side="right") - 1, 0)
+        spans = np.stack((starts[first], ends[last]), axis=1) if len(starts) else _NO_SPANS
+        if not text.isascii():
+            # Character offsets: byte offsets less the continuation bytes before them.
+            continuation = np.flatnonzero((data & 0xC0) == 0x80)
+            spans = spans - np.searchsorted(continuation, spans)
+        return self._values(raw, starts, ends), piece_of, spans
+
     def _values(self, raw: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         values = np.empty(len(starts), dtype=np.int64)
         short = ends - starts <= _KEYED_BYTES
@@ -449,30 +490,26 @@ def sketch(texts: Sequence[str], config: IndexConfig) -> Passages:
         little to tell reuse from chance.
     """
     joined, doc_starts = _join_folded(texts)
-    # Sentence breaks become NUL characters (same length, so offsets hold), and the whole
-    # batch is cut with one str.split: no Python loop per sentence.
-    for mark in _SENTENCE_ENDS:
-        joined = joined.replace(mark + " ", mark + _BREAK)
-    pieces = joined.split(_BREAK)
-    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-    lead = lengths - np.fromiter(map(len, map(str.lstrip, pieces)), np.int64, len(pieces))
-    trail = lengths - np.fromiter(map(len, map(str.rstrip, pieces)), np.int64, len(pieces))
-    piece_start = np.cumsum(lengths + 1) - (lengths + 1)
-    piece_doc = np.searchsorted(doc_starts, piece_start, side="right") - 1
-    piece_spans = np.stack((piece_start + lead, piece_start + lengths - trail), axis=1)
-    piece_spans -= doc_starts[piece_doc, None]
-
-    ids, piece_of = _shingler(config.language, config.max_zipf).pieces(_token_text(joined))
+    shingler = _shingler(config.language, config.max_zipf)
+    token_text = _token_text(joined)
+    if token_text is joined:
+        ids, piece_of, piece_spans = shingler.sentences(joined)
+    else:
+        # Chinese or Japanese: the token text has spaces put in, so offsets come from the
+        # folded text itself.
+        ids, piece_of, piece_spans = _sentences_by_str(joined, token_text, shingler)
     keep = ids >= 0
     tokens = ids[keep].astype(np.uint32)
     # Sentences without a shingle drop out; the rest keep their order. A shingle repeated
     # within a sentence changes no MinHash; it is left in, so sizes count tokens.
-    sizes_all = np.bincount(piece_of[keep], minlength=len(pieces))
+    sizes_all = np.bincount(piece_of[keep], minlength=len(piece_spans))
     kept = np.flatnonzero(sizes_all > 0)
     sentence_sizes = sizes_all[kept]
     sentence_spans = piece_spans[kept]
+    sentence_doc = np.searchsorted(doc_starts, sentence_spans[:, 0], side="right") - 1
+    sentence_spans = sentence_spans - doc_starts[sentence_doc, None]
     sentence_starts = np.concatenate(([0], np.cumsum(sentence_sizes)[:-1])).astype(np.int64)
-    bounds = np.searchsorted(piece_doc[kept], np.arange(len(texts) + 1))
+    bounds = np.searchsorted(sentence_doc, np.arange(len(texts) + 1))
     win = _windows(bounds, config.window, config.stride)
     num_perm = config.num_perm
     if not len(win):
@@ -499,6 +536,27 @@ def sketch(texts: Sequence[str], config: IndexConfig) -> Passages:
         signatures=signatures,
         sizes=sizes,
     )
+
+
+def _sentences_by_str(
+    joined: str, token_text: str, shingler: _Shingler
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`_Shingler.sentences` the plain way, for a token text other than ``joined``.
+
+    Sentence breaks become NUL characters (same length, so offsets hold) and the batch is
+    cut with one ``str.split``; the ids come from ``token_text`` with the same breaks.
+    """
+    for mark in _SENTENCE_ENDS:
+        joined = joined.replace(mark + " ", mark + _BREAK)
+        token_text = token_text.replace(mark + " ", mark + _BREAK)
+    pieces = joined.split(_BREAK)
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    lead = lengths - np.fromiter(map(len, map(str.lstrip, pieces)), np.int64, len(pieces))
+    trail = lengths - np.fromiter(map(len, map(str.rstrip, pieces)), np.int64, len(pieces))
+    piece_start = np.cumsum(lengths + 1) - (lengths + 1)
+    spans = np.stack((piece_start + lead, piece_start + lengths - trail), axis=1)
+    ids, piece_of = shingler.pieces(token_text)
+    return ids, piece_of, spans
 
 
 def _join_folded(texts: Sequence[str]) -> tuple[str, np.ndarray]:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewrite_detect.index import _bucket_pairs
-from rewrite_detect.minhash import _KeyTable, _Shingler
+from rewrite_detect.minhash import _KeyTable, _sentences_by_str, _Shingler
 
 pytestmark = pytest.mark.property
 
@@ -44,6 +44,11 @@ _PIECES = st.sampled_from(
     [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x85", "\xa0", "\u2003",
      "\u2028", "\u3000", "\x00", "\u200b", "\ud800", "é", "日本", "x" * 40, "'s", ".",
      "china", "chinese", "the", "u.s.", "well-known", "2024", "naïve"]
+)  # fmt: skip
+# Sentence ends and near misses: marks before a plain space end a sentence, before any other
+# white space they do not.
+_ENDS = st.sampled_from(
+    [". ", '." ', ".' ", ".) ", ".\xa0", ".\t", '"." ', "..  ", ". . ", ",) ", "a. ", " .", "."]
 )  # fmt: skip
 
 
@@ -87,3 +92,19 @@ def test_pieces_are_the_ids_of_each_nul_separated_piece(pieces: list[str]) -> No
     expected = [(j, v) for j, part in enumerate(text.split("\0"))
                 for v in _SHINGLER.ids_by_split(part).tolist()]  # fmt: skip
     assert list(zip(piece.tolist(), ids.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, _ENDS, st.text(max_size=12)), max_size=30))
+def test_sentences_in_bytes_match_the_str_way(pieces: list[str]) -> None:
+    """Sentence ends found in the bytes cut as str.replace and str.split cut; spans agree."""
+    text = "".join(pieces)
+    ids, piece, spans = _SHINGLER.sentences(text)
+    expected_ids, expected_piece, expected_spans = _sentences_by_str(text, text, _SHINGLER)
+    assert ids.tolist() == expected_ids.tolist()
+    assert piece.tolist() == expected_piece.tolist()
+    # Spans are defined for pieces that hold a token; they slice out the stripped piece.
+    for j in sorted(set(piece.tolist())):
+        assert spans[j].tolist() == expected_spans[j].tolist()
+        start, end = spans[j].tolist()
+        assert text[start:end] == text[start:end].strip()
