@@ -278,7 +278,7 @@ class _KeyTable:
 
 
 def _utf8(text: str) -> bytes:
-    """``text`` as UTF-8, its Unicode spaces made ``\x1f`` (str.split() cuts at both).
+    """``text`` as UTF-8, its Unicode spaces made unit separators, 0x1F (str.split() cuts at both).
 
     Every character stays one character, so a byte's character offset is its offset less
     the UTF-8 continuation bytes before it.
