@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import os
 import signal
 import sqlite3
@@ -166,6 +168,20 @@ class TestPersistence:
 
 
 class TestCandidates:
+    def test_the_garbage_collector_is_left_as_found(self) -> None:
+        """candidates() pauses the cyclic collector while it builds results, then restores it."""
+        with Index() as index:
+            index.add([*unrelated(20), *_seeds()])
+            assert gc.isenabled()
+            assert index.candidates()
+            assert gc.isenabled()
+            gc.disable()
+            try:
+                assert index.candidates()
+                assert not gc.isenabled()
+            finally:
+                gc.enable()
+
     def test_seed_pair_found_among_unrelated_articles(self) -> None:
         """The seed pair under two outlets, among 300 unrelated articles, is the one candidate."""
         with Index() as index:
