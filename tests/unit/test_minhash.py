@@ -32,6 +32,13 @@ class TestPassages:
         found = sketch(["The man said that it was a good day.", ""], CONFIG)
         assert len(found.doc) == 0
 
+    def test_no_texts_or_only_white_space(self) -> None:
+        """No texts, or texts of white space and marks alone, give no passage and no error."""
+        for texts in ([], [""], ["   ", "\n\r\n"], [". . .", '." .) ']):
+            found = sketch(texts, CONFIG)
+            assert found.signatures.shape == (0, CONFIG.num_perm)
+            assert found.spans.shape == (0, 2)
+
     def test_same_seed_same_signatures(self, hill_text: str) -> None:
         """Signatures depend only on the text and the seed."""
         one = sketch([hill_text], CONFIG).signatures
