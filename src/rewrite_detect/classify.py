@@ -217,9 +217,60 @@ def _kept_context(opcodes: Sequence[tuple[str, int, int, int, int]], k: int) -> 
     return kept(k - 1) and kept(k + 1)
 
 
-def _content_sequence(tokens: Sequence[str], language: str) -> list[str]:
+def _content_sequence(tokens: Sequence[str], language: str) -> list[tuple[str, int]]:
+    """Content words of a sentence, each with its position among ``tokens``."""
     stop = stopwords(language)
-    return [t for t in tokens if t not in stop and (len(t) > 1 or t.isdigit())]
+    return [(t, i) for i, t in enumerate(tokens) if t not in stop and (len(t) > 1 or t.isdigit())]
+
+
+# Verbs of a reporting clause ("..., the company said"; "according to the study").
+_SPEECH_VERBS = frozenset(
+    {"said", "says", "say", "told", "tells", "according", "added", "stated", "reported"}
+)
+# Words skipped when looking for the word before a run ("said the company").
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "his", "her", "its", "their", "our", "this", "these", "those", "that"}
+)
+
+
+def _beside_speech(tokens: Sequence[str], first: int, last: int, *, after_only: bool) -> bool:
+    """Tell whether a speech verb follows ``tokens[first:last + 1]`` (or precedes it)."""
+    if last + 1 < len(tokens) and tokens[last + 1] in _SPEECH_VERBS:
+        return True
+    if after_only:
+        return False
+    k = first - 1
+    while k >= 0 and tokens[k] in _DETERMINERS:
+        k -= 1
+    return k >= 0 and tokens[k] in _SPEECH_VERBS
+
+
+_Block = tuple[int, int, list[str], list[int], list[int]]
+
+
+def _reporting_clause_moved(
+    a: Sequence[str], b: Sequence[str], x: _Block, m: _Block, y: _Block
+) -> bool:
+    """Tell whether an apparent exchange is a reporting clause put elsewhere.
+
+    Either the block that stayed between the two is the speaker on both sides ("Revenue rose
+    26 percent, the company said in a statement." -> "In a statement, the company said revenue
+    rose 26 percent."), or one of the two is the speaker, beside its speech verb on both
+    sides, and the other is beside no speech verb on either side ("..., the Justice
+    Department said." -> "The Justice Department said that ..."). "Smith told Jones" ->
+    "Jones told Smith" puts both beside the verb: still an exchange.
+    """
+
+    def speech(block: _Block, side: int, *, after_only: bool = False) -> bool:
+        tokens, where = (a, block[3]) if side == 0 else (b, block[4])
+        return _beside_speech(tokens, where[0], where[-1], after_only=after_only)
+
+    if speech(m, 0, after_only=True) and speech(m, 1, after_only=True):
+        return True
+    for one, other in ((x, y), (y, x)):
+        if speech(one, 0) and speech(one, 1) and not (speech(other, 0) or speech(other, 1)):
+            return True
+    return False
 
 
 def _role_swap(a: SentenceFeatures, b: SentenceFeatures, language: str) -> Change | None:
@@ -229,35 +280,43 @@ def _role_swap(a: SentenceFeatures, b: SentenceFeatures, language: str) -> Chang
     consecutive on both sides. A block moved as a whole (a clause put first) keeps the order
     of the others; an *exchange* leaves a block ``M`` between ``X`` and ``Y`` on both sides
     while ``X`` and ``Y`` swap: ``X … M … Y`` -> ``Y … M … X`` (a decreasing run of three
-    blocks). That is "A hired B" -> "B hired A": same words, other facts.
+    blocks). That is "A hired B" -> "B hired A": same words, other facts. A reporting clause
+    moved to the other end of the sentence looks the same and is not an exchange
+    (:func:`_reporting_clause_moved`).
     """
     seq_a = _content_sequence(a.tokens, language)
     seq_b = _content_sequence(b.tokens, language)
     positions: dict[str, list[int]] = {}
-    for j, token in enumerate(seq_b):
+    for j, (token, _) in enumerate(seq_b):
         positions.setdefault(token, []).append(j)
     used: Counter[str] = Counter()
-    blocks: list[tuple[int, int, list[str]]] = []  # (first, last position in b, words)
-    for token in seq_a:
+    # (first, last position in b's content words, words, token positions in a, in b)
+    blocks: list[_Block] = []
+    for token, in_a in seq_a:
         found = positions.get(token, ())
         if used[token] >= len(found):
             continue
         x = found[used[token]]
         used[token] += 1
+        in_b = seq_b[x][1]
         if blocks and x == blocks[-1][1] + 1:
-            blocks[-1] = (blocks[-1][0], x, [*blocks[-1][2], token])
+            begin, _end, words, where_a, where_b = blocks[-1]
+            blocks[-1] = (begin, x, [*words, token], [*where_a, in_a], [*where_b, in_b])
         else:
-            blocks.append((x, x, [token]))
+            blocks.append((x, x, [token], [in_a], [in_b]))
     starts = [block[0] for block in blocks]
     for m in range(1, len(starts) - 1):
         before = [i for i in range(m) if starts[i] > starts[m]]
         after = [j for j in range(m + 1, len(starts)) if starts[j] < starts[m]]
         if not (before and after):
             continue
-        first, second = blocks[before[0]][2], blocks[after[-1]][2]
+        x_block, y_block = blocks[before[0]], blocks[after[-1]]
+        first, second = x_block[2], y_block[2]
         # Roles are short noun phrases ("Ramsey", "the Finnish club"); a long run that moved
         # is a clause put elsewhere ("..., the company said" -> "The company said ...").
         if len(first) > _ROLE_WORDS or len(second) > _ROLE_WORDS:
+            continue
+        if _reporting_clause_moved(a.tokens, b.tokens, x_block, blocks[m], y_block):
             continue
         return Change(
             source=(" ".join(first), " ".join(second)), target=(" ".join(second), " ".join(first))
