@@ -416,3 +416,27 @@ class TestMachineTranslationFeatures:
         v = self._values(BASE, BASE[:-1] + " after a long meeting of its governing council.")
         assert v["bleu_low"] < v["bleu_high"]
         assert v["meteor_low"] < v["meteor_high"]
+
+
+class TestSurfaceFormsOfFacts:
+    """Spellings of the same fact are not a changed fact."""
+
+    def test_contraction_without_apostrophe_is_still_a_negation(self) -> None:
+        src = "But Peterson added, I don't know anybody in the committee who is fighting it."
+        tgt = "But Peterson added, I dont know anybody in the committee who is fighting it."
+        pair = _only_pair(compare(src, tgt))
+        assert pair.evidence.negation is None
+        assert pair.label is not Label.DIVERGENT
+        flipped = _only_pair(compare(src, src.replace("don't know", "know")))
+        assert flipped.evidence.negation is not None
+        assert flipped.label is Label.DIVERGENT
+
+    def test_title_spelled_out_is_not_a_changed_name(self) -> None:
+        src = "Omaha is the crucial stop, since Sen. Ben Nelson has become their top target."
+        tgt = "Omaha is the crucial stop, since Senator Ben Nelson has become their top target."
+        pair = _only_pair(compare(src, tgt))
+        assert pair.evidence.names is None
+        assert pair.label is not Label.DIVERGENT
+        other = _only_pair(compare(src, src.replace("Ben Nelson", "Chuck Hagel")))
+        assert other.evidence.names is not None
+        assert other.label is Label.DIVERGENT
