@@ -132,7 +132,7 @@ class DetectorConfig:
     weight_char: float = 0.4
     match_threshold: float = 0.56
     paraphrase_threshold: float = 0.66
-    paraphrase_probability: float = 0.52
+    paraphrase_probability: float = 0.5
     fact_in_place_similarity: float = 0.9
     verbatim_char_similarity: float = 0.95
     candidates_per_sentence: int = 4

@@ -373,3 +373,70 @@ class TestReworkedRules:
         )
         for p in unrelated.pairs:
             assert p.label is Label.DIVERGENT
+
+
+class TestMachineTranslationFeatures:
+    """BLEU, METEOR-like, fragmentation and word edit rate among the paraphrase inputs."""
+
+    @staticmethod
+    def _values(a: str, b: str) -> dict[str, float]:
+        from rewrite_detect.classify import paraphrase_features  # noqa: PLC0415
+        from rewrite_detect.normalize import features  # noqa: PLC0415
+
+        values = paraphrase_features(features(a), features(b), content=1.0, token=1.0, char=1.0)
+        assert len(values) == len(PARAPHRASE_FEATURES)
+        return dict(zip(PARAPHRASE_FEATURES, values.tolist(), strict=True))
+
+    def test_identical_sentences_score_top(self) -> None:
+        v = self._values(BASE, BASE)
+        assert v["bleu_low"] == pytest.approx(1.0)
+        assert v["bleu_high"] == pytest.approx(1.0)
+        assert v["meteor_low"] > 0.99
+        assert v["word_edit_rate"] == 0.0
+        assert v["fragmentation"] == pytest.approx(1 / 16)  # one chunk of 16 matched words
+
+    def test_one_word_replaced(self) -> None:
+        v = self._values(BASE, BASE.replace("raised", "lifted"))
+        assert v["word_edit_rate"] == pytest.approx(1 / 16)
+        assert 0.5 < v["bleu_low"] < 1.0
+        assert v["fragmentation"] == pytest.approx(2 / 15)  # matches in two runs
+
+    def test_reordering_fragments_the_match(self) -> None:
+        """The same words in another order: unigram METEOR stays high, fragmentation rises."""
+        a = "The minister resigned on Friday after the report was published."
+        b = "After the report was published, the minister resigned on Friday."
+        v = self._values(a, b)
+        assert v["fragmentation"] > 0.15
+        assert v["meteor_low"] < 0.99
+        assert v["bleu_low"] < 0.9
+        assert v["word_edit_rate"] > 0.3
+
+    def test_content_added_lowers_one_direction(self) -> None:
+        """BLEU's brevity penalty: the shorter side scores low against the longer one."""
+        v = self._values(BASE, BASE[:-1] + " after a long meeting of its governing council.")
+        assert v["bleu_low"] < v["bleu_high"]
+        assert v["meteor_low"] < v["meteor_high"]
+
+
+class TestSurfaceFormsOfFacts:
+    """Spellings of the same fact are not a changed fact."""
+
+    def test_contraction_without_apostrophe_is_still_a_negation(self) -> None:
+        src = "But Peterson added, I don't know anybody in the committee who is fighting it."
+        tgt = "But Peterson added, I dont know anybody in the committee who is fighting it."
+        pair = _only_pair(compare(src, tgt))
+        assert pair.evidence.negation is None
+        assert pair.label is not Label.DIVERGENT
+        flipped = _only_pair(compare(src, src.replace("don't know", "know")))
+        assert flipped.evidence.negation is not None
+        assert flipped.label is Label.DIVERGENT
+
+    def test_title_spelled_out_is_not_a_changed_name(self) -> None:
+        src = "Omaha is the crucial stop, since Sen. Ben Nelson has become their top target."
+        tgt = "Omaha is the crucial stop, since Senator Ben Nelson has become their top target."
+        pair = _only_pair(compare(src, tgt))
+        assert pair.evidence.names is None
+        assert pair.label is not Label.DIVERGENT
+        other = _only_pair(compare(src, src.replace("Ben Nelson", "Chuck Hagel")))
+        assert other.evidence.names is not None
+        assert other.label is Label.DIVERGENT

@@ -54,3 +54,43 @@ def test_moved_clause_is_not_a_role_swap(a: str, b: str) -> None:
     pair = _pair(a, b)
     assert pair.evidence.swapped_roles is None
     assert pair.label is not Label.DIVERGENT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # The reporting clause went to the front; the speaker stays between what was said and
+        # the clause's adjunct, which only looks like an exchange.
+        (
+            "Revenue rose 26 percent, the company said in a statement on Monday.",
+            "In a statement on Monday, the company said revenue rose 26 percent.",
+        ),
+        # The speaker's title moved around the name, beside the speech verb on both sides.
+        (
+            '"We are making these commitments because it is the right thing to do," said '
+            "Michael Mudd, spokesman for the company.",
+            '"We are making these commitments because it is the right thing to do," company '
+            "spokesman Michael Mudd said.",
+        ),
+    ],
+)
+def test_moved_reporting_clause_is_not_a_role_swap(a: str, b: str) -> None:
+    pair = _pair(a, b)
+    assert pair.evidence.swapped_roles is None
+    assert pair.label is not Label.DIVERGENT
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Smith told the committee Jones lied.", "Jones told the committee Smith lied."),
+        (
+            "Arsenal beat Chelsea 2-0 on Sunday, the club said.",
+            "Chelsea beat Arsenal 2-0 on Sunday, the club said.",
+        ),
+    ],
+)
+def test_exchange_around_a_speech_verb_stays_a_role_swap(a: str, b: str) -> None:
+    pair = _pair(a, b)
+    assert pair.evidence.swapped_roles is not None
+    assert pair.label is Label.DIVERGENT
