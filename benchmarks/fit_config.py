@@ -390,8 +390,10 @@ _PASSAGE_START = {
     "single_pair_score": 0.85,
     "trim": True,
     "min_chars": 50,
-    "seed_similarity": 0.33,
+    "seed_similarity": 0.4,
     "seed_gap": 2,
+    "seed_window": 3,
+    "window_similarity": 0.32,
     "fragment_similarity": 0.3,
     "summary_ratio": 2.5,
     "summary_similarity": 0.15,
@@ -427,18 +429,19 @@ def _bag_grid(best: dict[str, Any]) -> list[dict[str, Any]]:
         {
             **best,
             "seed_similarity": ss,
-            "seed_gap": sgap,
+            "seed_window": sw,
+            "window_similarity": ws,
             "fragment_similarity": fs,
             "summary_ratio": sr,
-            "summary_similarity": ssim,
+            "summary_similarity": 0.15,
             "min_chars": mc,
         }
-        for ss, sgap, fs, (sr, ssim), mc in itertools.product(
-            (0.25, 0.33, 0.4, 2.0),
-            (1, 2),
-            (0.0, 0.25, 0.3, 0.35),
-            ((0.0, 0.15), (2.5, 0.15), (2.5, 0.2), (4.0, 0.15)),
-            (0, 20, 50),
+        for ss, (sw, ws), fs, sr, mc in itertools.product(
+            (0.33, 0.4, 2.0),
+            ((1, 0.32), (3, 0.32), (3, 0.4)),
+            (0.25, 0.3, 0.35),
+            (0.0, 2.5, 4.0),
+            (0, 50),
         )
     ]
 

@@ -17,8 +17,9 @@ its target side (a summary) gathers the further source sentences its target sent
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -95,6 +96,8 @@ def reused_passages(
     min_chars: int = 50,
     seed_similarity: float = 0.4,
     seed_gap: int = 2,
+    seed_window: int = 3,
+    window_similarity: float = 0.32,
     fragment_similarity: float = 0.3,
     summary_ratio: float = 2.5,
     summary_similarity: float = 0.15,
@@ -146,6 +149,13 @@ def reused_passages(
         there are no seeds.
     seed_gap : int
         Most sentences between a seed and the passage it joins, on each side.
+    seed_window : int
+        Seeds also pair a target sentence with a run of 2 to this many consecutive source
+        sentences (none used by an aligned pair) whose words, taken together, agree with it at
+        least ``window_similarity``: one reworded sentence often stands for several short source
+        sentences or lines, none of which alone agrees enough. 1 turns this off.
+    window_similarity : float
+        See ``seed_window``.
     fragment_similarity : float
         A passage is kept only when its two sides, each taken whole from its first to its last
         sentence, have at least this tf-idf cosine of content words: weak pairs chained by
@@ -204,6 +214,8 @@ def reused_passages(
         min_chars=min_chars,
         seed_similarity=seed_similarity,
         seed_gap=seed_gap,
+        seed_window=seed_window,
+        window_similarity=window_similarity,
         fragment_similarity=fragment_similarity,
         summary_ratio=summary_ratio,
         summary_similarity=summary_similarity,
@@ -227,13 +239,23 @@ def _passages(
     min_chars: int,
     seed_similarity: float,
     seed_gap: int,
+    seed_window: int,
+    window_similarity: float,
     fragment_similarity: float,
     summary_ratio: float,
     summary_similarity: float,
     summary_gap: int,
 ) -> tuple[Passage, ...]:
     """:func:`reused_passages` on given bags (the fitting script builds them once a pair)."""
-    members = _members(comparison, bags, divergent_score, short_chars, seed_similarity)
+    members = _members(
+        comparison,
+        bags,
+        divergent_score=divergent_score,
+        short_chars=short_chars,
+        seed_similarity=seed_similarity,
+        seed_window=seed_window,
+        window_similarity=window_similarity,
+    )
     summary_seeds: list[_Member] | None = None
     runs = _runs(members, target_gap, source_gap, seed_gap)
     out = []
@@ -295,9 +317,12 @@ def _passages(
 def _members(
     comparison: Comparison,
     bags: _Bags | None,
+    *,
     divergent_score: float,
     short_chars: int,
     seed_similarity: float,
+    seed_window: int,
+    window_similarity: float,
 ) -> list[_Member]:
     """Return the aligned pairs that count as reused text, and seeds between unused sentences."""
     members = [
@@ -310,6 +335,17 @@ def _members(
         used = {i for p in comparison.pairs for i in p.source_sentences}
         used.update(bags.n + j for p in comparison.pairs for j in p.target_sentences)
         members += bags.seeds(seed_similarity, short_chars, skip=used)
+        for size in range(2, seed_window + 1):
+            if bags.n < size:
+                break
+            windows = bags.windows(size)
+            # A window is left out when any of its sentences is used.
+            skip = {i for i in range(windows.n) if used.intersection(range(i, i + size))}
+            skip.update(windows.n + j - bags.n for j in used if j >= bags.n)
+            members += [
+                replace(m, src=(m.src[0], m.src[0] + size - 1))
+                for m in windows.seeds(window_similarity, short_chars, skip=skip)
+            ]
     return members
 
 
@@ -407,7 +443,7 @@ class _Bags:
         terms = term_of[inverse.reshape(-1)] if flat else np.zeros(0, dtype=np.int64)
         rows = np.repeat(np.arange(total), [len(toks) for toks in tokens])[terms >= 0]
         terms = terms[terms >= 0]
-        width = max(1, len(vocab))
+        self.width = width = max(1, len(vocab))
         keys, counts = np.unique(rows * width + terms, return_counts=True)
         # One entry per (sentence, term): the sentence, the term and how often it occurs.
         self.rows, self.terms = keys // width, keys % width
@@ -416,11 +452,49 @@ class _Bags:
         # Smoothed: with log(N / df) a word in every sentence (both sentences of a two-
         # sentence comparison) would weigh nothing.
         self.idf = np.log(1.0 + total / np.maximum(df, 1))
+        self._weigh()
+
+    def _weigh(self) -> None:
         weighted = self.counts * self.idf[self.terms]
+        total = self.n + len(self.target)
         self.norm = np.sqrt(np.bincount(self.rows, weights=weighted**2, minlength=total))
         self.sizes = np.bincount(self.rows, minlength=total).astype(np.float64)
-        self.width = width
         self._matrices: tuple[np.ndarray, np.ndarray] | None = None
+
+    def windows(self, size: int) -> _Bags:
+        """Return these bags with each source "sentence" ``size`` consecutive ones joined.
+
+        Source sentence ``i`` of the result stands for sentences ``i .. i + size - 1``; the
+        words keep their weights (idf over the single sentences).
+        """
+        n, count = self.n, self.n - size + 1
+        out = copy.copy(self)
+        out.source = [
+            Sentence(
+                index=i,
+                start=self.source[i].start,
+                end=self.source[i + size - 1].end,
+                text=" ".join(x.text for x in self.source[i : i + size]),
+            )
+            for i in range(count)
+        ]
+        out.n = count
+        in_s = self.rows < n
+        # Entry (r, term) of source sentence r belongs to windows r - size + 1 .. r.
+        starts = np.concatenate([self.rows[in_s] - d for d in range(size)])
+        terms = np.tile(self.terms[in_s], size)
+        counts = np.tile(self.counts[in_s], size)
+        ok = (starts >= 0) & (starts < count)
+        keys = np.concatenate(
+            (starts[ok] * self.width + terms[ok], (self.rows[~in_s] - n + count) * self.width)
+        )
+        keys[ok.sum() :] += self.terms[~in_s]
+        values = np.concatenate((counts[ok], self.counts[~in_s]))
+        unique, inverse = np.unique(keys, return_inverse=True)
+        out.rows, out.terms = unique // self.width, unique % self.width
+        out.counts = np.bincount(inverse.reshape(-1), weights=values)
+        out._weigh()
+        return out
 
     def _similarities(self) -> tuple[np.ndarray, np.ndarray]:
         """Tf-idf cosine and Dice overlap of every (source, target) sentence pair."""

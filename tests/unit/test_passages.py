@@ -160,3 +160,30 @@ def test_summary_passage_takes_in_the_source_sentences_it_draws_on() -> None:
     assert source[summary.source_span[0] : summary.source_span[1]].endswith(STORM[9])
     assert summary.target_span == plain.target_span
     assert summary.pairs > plain.pairs
+
+
+RECIPE = [
+    "3 eggs and 250 ml of brown sugar for the walnut cake.",
+    "150 grams of chopped walnuts and dark chocolate.",
+    "3 teaspoons of finely chopped candied ginger.",
+    "300 ml of flour, sifted twice before baking.",
+]
+BAKE = "Bake the cake for forty minutes at 180 degrees and serve it cold with whipped cream."
+# One reworded sentence standing for all four short source lines.
+ONE_FOR_FOUR = (
+    "For the cake take walnuts, chocolate chopped dark, ginger candied and finely chopped, "
+    "flour sifted, eggs and brown sugar."
+)
+
+
+def test_window_seed_links_one_sentence_to_several_short_source_lines() -> None:
+    source = "\n".join([*RECIPE, BAKE])
+    target = "\n".join([FILLER, ONE_FOR_FOUR, BAKE, OWN[1]])
+    result = compare(source, target, config=DetectorConfig(match_threshold=0.66))
+    assert [p.target_text for p in result.pairs] == [BAKE], "only the copy should align"
+    (single,) = reused_passages(result, seed_window=1)
+    (window,) = reused_passages(result, seed_window=3)
+    assert single.target_span == window.target_span
+    assert target[window.target_span[0] : window.target_span[1]] == f"{ONE_FOR_FOUR}\n{BAKE}"
+    assert source[single.source_span[0] :].startswith(RECIPE[2])
+    assert window.source_span == (0, len(source))
