@@ -23,7 +23,10 @@ Five stages, each on training or development data only (the test splits are held
    five folds as above. ``match_threshold`` is capped at ``paraphrase_threshold``; when
    several match thresholds tie (the verdict barely depends on it), the middle one is taken.
 3. **Passages** on a fixed-seed sample of PAN 2013 training pairs: the ``reused_passages``
-   options with the best overall plagdet, with stages 1 and 2's configuration.
+   options with the best overall plagdet, with stages 1 and 2's configuration, in two grids
+   one after the other: how pairs chain (gaps, which pairs count), then, from its best, the
+   options of the content-word bags (seeds, the check of whole passages, summaries) and
+   ``min_chars``. ``--only-passages`` refits this stage alone, keeping the rest of the file.
 
 Writes ``src/rewrite_detect/fitted.json`` (versioned; ``tests/unit/test_fitted.py`` checks
 that ``DetectorConfig()`` and ``reused_passages`` use these values) and prints each stage.
@@ -31,6 +34,7 @@ that ``DetectorConfig()`` and ``reused_passages`` use these values) and prints e
 Usage
 -----
     python benchmarks/fit_config.py [--pan-pairs 800] [--seed 5] [--workers 2] [--dry-run]
+                                    [--only-passages]
 """
 
 from __future__ import annotations
@@ -63,9 +67,9 @@ from rewrite_detect.evaluation import (
     pan_scores,
     read_text,
 )
-from rewrite_detect.models import Comparison, Label, Verdict
+from rewrite_detect.models import Label, Verdict
 from rewrite_detect.normalize import features
-from rewrite_detect.passages import reused_passages
+from rewrite_detect.passages import _Bags, _passages
 from rewrite_detect.semantic import SemanticScorer
 
 FITTED = Path(__file__).resolve().parent.parent / "src" / "rewrite_detect" / "fitted.json"
@@ -392,63 +396,129 @@ def fit_verdict(base: dict[str, Any], seed: int, workers: int) -> tuple[dict[str
     return chosen, report
 
 
-def _pan_compare(args: tuple[dict[str, Any], Path, Path]) -> Comparison:
-    config, source, susp = args
-    return compare(read_text(source), read_text(susp), config=DetectorConfig(**config))
+# Stage 3 starts from these values of the options the first grid does not vary.
+_PASSAGE_START = {
+    "min_pairs": 2,
+    "single_pair_score": 0.85,
+    "trim": True,
+    "min_chars": 50,
+    "seed_similarity": 0.4,
+    "seed_gap": 2,
+    "seed_window": 3,
+    "window_similarity": 0.32,
+    "fragment_similarity": 0.3,
+    "summary_ratio": 2.5,
+    "summary_similarity": 0.15,
+    "summary_gap": 40,
+}
 
 
-def fit_passages(
-    config: dict[str, Any], n_pairs: int, seed: int, workers: int
-) -> tuple[dict[str, Any], dict]:
-    pairs = sample(load_pan(data_dir() / "pan13" / "train"), n_pairs, seed)
-    with ProcessPoolExecutor(workers) as pool:
-        comps = list(
-            pool.map(
-                _pan_compare,
-                [(config, p.source_path, p.susp_path) for p in pairs],
-                chunksize=8,
-            )
-        )
-    cases = [c for p in pairs for c in p.cases]
-    grid = itertools.product(
-        (1, 3), (4, 12, 20, 40, 80), (150, 250, 400), (0.5, 0.6), (0.0, 0.6), (0, 20, 30)
-    )
-    results = []
-    for tg, sg, spc, ds, es, sc in grid:
-        options = {
+def _chaining_grid() -> list[dict[str, Any]]:
+    """First grid: how pairs chain and which pairs count (new options at their start)."""
+    return [
+        {
+            **_PASSAGE_START,
             "target_gap": tg,
             "source_gap": sg,
-            "min_pairs": 2,
-            "single_pair_score": 0.85,
             "single_pair_chars": spc,
             "divergent_score": ds,
             "edge_score": es,
             "short_chars": sc,
         }
-        dets = [
+        for tg, sg, spc, ds, es, sc in itertools.product(
+            (1, 3), (4, 12, 20, 40, 80), (150, 250, 400), (0.5, 0.6), (0.0, 0.6), (0, 20, 30)
+        )
+    ]
+
+
+def _bag_grid(best: dict[str, Any]) -> list[dict[str, Any]]:
+    """Second grid, from the first grid's best: seeds, fragment check, summaries, min_chars.
+
+    ``min_chars`` stops at 50: PAN's cases are all longer than that, and a larger floor would
+    learn the corpus's case lengths rather than what a reused passage is.
+    """
+    return [
+        {
+            **best,
+            "seed_similarity": ss,
+            "seed_window": sw,
+            "window_similarity": ws,
+            "fragment_similarity": fs,
+            "summary_ratio": sr,
+            "summary_similarity": 0.15,
+            "min_chars": mc,
+        }
+        for ss, (sw, ws), fs, sr, mc in itertools.product(
+            (0.33, 0.4, 2.0),
+            ((1, 0.32), (3, 0.32), (3, 0.4)),
+            (0.25, 0.3, 0.35),
+            (0.0, 2.5, 4.0),
+            (0, 50),
+        )
+    ]
+
+
+def _pan_detections(
+    args: tuple[dict[str, Any], Any, list[dict[str, Any]]],
+) -> list[list[Annotation]]:
+    """One PAN pair's detections under every passage setting (one compare, one set of bags)."""
+    config, pair, grid = args
+    c = compare(
+        read_text(pair.source_path), read_text(pair.susp_path), config=DetectorConfig(**config)
+    )
+    bags = _Bags(c.source_sentences, c.target_sentences, "en") if c.pairs else None
+    return [
+        [
             Annotation(
-                susp=p.susp,
+                susp=pair.susp,
                 susp_offset=x.target_span[0],
                 susp_length=x.target_span[1] - x.target_span[0],
-                source=p.source,
+                source=pair.source,
                 source_offset=x.source_span[0],
                 source_length=x.source_span[1] - x.source_span[0],
             )
-            for p, c in zip(pairs, comps, strict=True)
-            for x in reused_passages(c, **options)
+            for x in _passages(c, bags, **options)
         ]
-        results.append((pan_scores(cases, dets).plagdet, options))
+        for options in grid
+    ]
+
+
+def _best_passages(
+    config: dict[str, Any], pairs: list[Any], grid: list[dict[str, Any]], workers: int
+) -> list[tuple[float, dict[str, Any]]]:
+    with ProcessPoolExecutor(workers) as pool:
+        per_pair = list(pool.map(_pan_detections, [(config, p, grid) for p in pairs], chunksize=8))
+    cases = [c for p in pairs for c in p.cases]
+    results = [
+        (pan_scores(cases, [d for found in per_pair for d in found[k]]).plagdet, options)
+        for k, options in enumerate(grid)
+    ]
     results.sort(key=lambda r: -r[0])
+    return results
+
+
+def fit_passages(
+    config: dict[str, Any], n_pairs: int, seed: int, workers: int
+) -> tuple[dict[str, Any], dict]:
+    """Stage 3: two grids in turn (chaining, then the bag options), best overall plagdet."""
+    pairs = sample(load_pan(data_dir() / "pan13" / "train"), n_pairs, seed)
+    first = _best_passages(config, pairs, _chaining_grid(), workers)
+    results = _best_passages(config, pairs, _bag_grid(first[0][1]), workers)
     by_folder: dict[str, int] = defaultdict(int)
     for p in pairs:
         by_folder[p.folder] += 1
+    best = {k: v for k, v in results[0][1].items() if k != "trim"}
     report = {
         "data": f"PAN 2013 training, {len(pairs)} pairs sampled with seed {seed}",
         "folders": dict(by_folder),
+        "best_plagdet_first_grid": round(first[0][0], 4),
         "best_plagdet": round(results[0][0], 4),
-        "runner_up": [{"plagdet": round(s, 4), **o} for s, o in results[1:4]],
+        "runner_up": [
+            {"plagdet": round(s, 4), **{k: v for k, v in o.items() if k != "trim"}}
+            for s, o in results[1:4]
+        ],
     }
-    return results[0][1], report
+    return best, report
 
 
 def main() -> int:
@@ -457,10 +527,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
+    parser.add_argument(
+        "--only-passages",
+        action="store_true",
+        help="refit stage 3 only, with the detector values already in fitted.json",
+    )
     args = parser.parse_args()
     if not (data_dir() / "mrpc").exists():
         print(f"no data at {data_dir()}: set REWRITE_DETECT_DATA")
         return 2
+    if args.only_passages:
+        return _refit_passages(args)
     sentence, rep1 = fit_sentences(args.seed)
     print("stage 1 (MRPC):", json.dumps({**sentence, **rep1}))
     model, probability, rep1b = fit_paraphrase_model(sentence, args.seed)
@@ -504,6 +581,20 @@ def main() -> int:
         FITTED.write_text(previous, encoding="utf-8")
     else:
         FITTED.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {FITTED}")
+    return 0
+
+
+def _refit_passages(args: argparse.Namespace) -> int:
+    """Stage 3 alone: every other value and report of fitted.json is kept as it is."""
+    fitted = json.loads(FITTED.read_text(encoding="utf-8"))
+    passages, rep3 = fit_passages(fitted["detector"], args.pan_pairs, args.seed, args.workers)
+    print("stage 3 (PAN):", json.dumps({**passages, **rep3}))
+    fitted["passages"] = passages
+    fitted["report"]["passages"] = rep3
+    fitted["passages_date"] = _dt.date.today().isoformat()
+    if not args.dry_run:
+        FITTED.write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {FITTED}")
     return 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rewrite_detect import compare
+from rewrite_detect import DetectorConfig, compare
 from rewrite_detect.passages import reused_passages
 
 COPIED = [
@@ -88,3 +88,102 @@ def test_short_loose_pair_does_not_stretch_a_passage() -> None:
     (passage,) = reused_passages(result, short_chars=20, divergent_score=0.0)
     assert stretched.target_span[0] < target.index(OWN[1])
     assert target[passage.target_span[0] : passage.target_span[1]] == "\n".join(COPIED)
+
+
+# A sentence reworded and reordered past what the aligner pairs (below its threshold in the
+# tests that raise it) but sharing most of its content words with COPIED[2].
+REWORDED = (
+    "Hardly any town so small, grumbled opposition members, could carry such a plan, "
+    "calling it wasteful folly."
+)
+FILLER = "Heavy snow closed mountain roads across the Alps overnight."
+
+
+def test_seed_extends_a_passage_over_a_sentence_the_aligner_left_unpaired() -> None:
+    source = "\n".join([*COPIED[:3], "Construction of the first school is expected to begin."])
+    target = "\n".join([FILLER, COPIED[0], COPIED[1], REWORDED, OWN[1]])
+    result = compare(source, target, config=DetectorConfig(match_threshold=0.62))
+    assert all(REWORDED not in p.target_text for p in result.pairs), "should stay unpaired"
+    (without,) = reused_passages(result, seed_similarity=2.0)
+    (passage,) = reused_passages(result, seed_similarity=0.33)
+    assert target[without.target_span[0] : without.target_span[1]] == "\n".join(COPIED[:2])
+    assert target[passage.target_span[0] : passage.target_span[1]].endswith(REWORDED)
+    assert source[passage.source_span[0] : passage.source_span[1]] == "\n".join(COPIED[:3])
+    assert passage.pairs == 3
+
+
+def test_pairs_whose_passage_shares_no_content_words_are_dropped() -> None:
+    """Two pairs alike in letters only ("cat"/"bat", "mat"/"hat") are not a reused passage."""
+    source = "The cat sat on the mat near the door today.\nThe dog ran in the park with the ball."
+    target = "The bat sat on the hat near the moor today.\nThe log ran in the bark with the hall."
+    result = compare(source, target)
+    assert len(result.pairs) == 2
+    assert len(reused_passages(result, fragment_similarity=0.0)) == 1
+    assert reused_passages(result, fragment_similarity=0.3) == ()
+
+
+def test_a_few_identical_words_are_not_a_passage() -> None:
+    result = compare(f"{FILLER}\nPrices rose.", f"{OWN[1]}\nPrices rose.")
+    (tiny,) = reused_passages(result, min_chars=0)
+    assert tiny.verbatim_share == 1.0
+    assert reused_passages(result, min_chars=50) == ()
+
+
+STORM = [
+    "The storm hit the northern coast of the island early on Tuesday morning.",
+    "Winds of up to 180 kilometres an hour tore roofs off hundreds of houses.",
+    "Fishermen had brought their boats into the harbour the evening before.",
+    "Schools in the capital stayed closed and public transport was suspended.",
+    "The national weather service had warned of the storm three days in advance.",
+    "Farmers in the valley reported flooded fields and drowned cattle.",
+    "The government promised emergency aid of 20 million dollars for the region.",
+    "Electricity was cut in most villages and repair crews worked through the night.",
+    "Tourists at the beach resorts were moved to hotels further inland.",
+    "By Wednesday evening the storm had weakened and moved out to sea.",
+]
+SUMMARY = [
+    "An opening line about a football match that ended in a draw.",
+    "The storm hit the northern coast of the island early on Tuesday morning, tearing roofs "
+    "off houses.",
+    "The government promised emergency aid of 20 million dollars for the region, where "
+    "electricity was cut in villages, and the storm had weakened by Wednesday evening.",
+    "A closing line about the price of coffee in the shops.",
+]
+
+
+def test_summary_passage_takes_in_the_source_sentences_it_draws_on() -> None:
+    source = "\n".join(STORM)
+    result = compare(source, "\n".join(SUMMARY))
+    (plain,) = reused_passages(result, summary_ratio=0.0)
+    (summary,) = reused_passages(result, summary_ratio=2.5)
+    assert source[plain.source_span[0] : plain.source_span[1]].endswith(STORM[6])
+    assert source[summary.source_span[0] : summary.source_span[1]].endswith(STORM[9])
+    assert summary.target_span == plain.target_span
+    assert summary.pairs > plain.pairs
+
+
+RECIPE = [
+    "3 eggs and 250 ml of brown sugar for the walnut cake.",
+    "150 grams of chopped walnuts and dark chocolate.",
+    "3 teaspoons of finely chopped candied ginger.",
+    "300 ml of flour, sifted twice before baking.",
+]
+BAKE = "Bake the cake for forty minutes at 180 degrees and serve it cold with whipped cream."
+# One reworded sentence standing for all four short source lines.
+ONE_FOR_FOUR = (
+    "For the cake take walnuts, chocolate chopped dark, ginger candied and finely chopped, "
+    "flour sifted, eggs and brown sugar."
+)
+
+
+def test_window_seed_links_one_sentence_to_several_short_source_lines() -> None:
+    source = "\n".join([*RECIPE, BAKE])
+    target = "\n".join([FILLER, ONE_FOR_FOUR, BAKE, OWN[1]])
+    result = compare(source, target, config=DetectorConfig(match_threshold=0.66))
+    assert [p.target_text for p in result.pairs] == [BAKE], "only the copy should align"
+    (single,) = reused_passages(result, seed_window=1)
+    (window,) = reused_passages(result, seed_window=3)
+    assert single.target_span == window.target_span
+    assert target[window.target_span[0] : window.target_span[1]] == f"{ONE_FOR_FOUR}\n{BAKE}"
+    assert source[single.source_span[0] :].startswith(RECIPE[2])
+    assert window.source_span == (0, len(source))
