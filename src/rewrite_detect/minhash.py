@@ -391,19 +391,23 @@ class _Shingler:
         """
         raw = _utf8(text)
         data = np.frombuffer(raw, dtype=np.uint8)
-        spaces = np.flatnonzero(data[2:] == _SPACE) + 2
-        before = data[spaces - 1]
-        ends_sentence = (before == _FULL_STOP) | (
-            ((before == _DOUBLE_QUOTE) | (before == _SINGLE_QUOTE) | (before == _CLOSE_PAREN))
-            & (data[spaces - 2] == _FULL_STOP)
+        low = np.flatnonzero(data <= _HIGHEST_CUT)
+        cuts = low[_SPACE_OR_BREAK_BYTES[data[low]]]
+        # A cut breaks the text when it is NUL, or a space after a sentence-ending mark (the
+        # bytes before a cut at 0 or 1 read as the cut itself, which is no full stop).
+        at = data[cuts]
+        before = data[np.maximum(cuts - 1, 0)]
+        quoted = (before == _DOUBLE_QUOTE) | (before == _SINGLE_QUOTE) | (before == _CLOSE_PAREN)
+        full_stop = (before == _FULL_STOP) | (
+            quoted & (data[np.maximum(cuts - 2, 0)] == _FULL_STOP)
         )
-        if len(data) > 1 and data[1] == _SPACE and data[0] == _FULL_STOP:
-            ends_sentence = np.concatenate(([True], ends_sentence))
-            spaces = np.concatenate(([1], spaces))
-        starts, ends, cuts = _tokens(raw, _SPACE_OR_BREAK_BYTES)
-        breaks = np.union1d(cuts[data[cuts] == 0], spaces[ends_sentence])
-        piece_of = np.searchsorted(breaks, starts)
-        pieces = np.arange(len(breaks) + 1)
+        breaks = (at == 0) | ((at == _SPACE) & full_stop)
+        bounds = np.concatenate(([-1], cuts, [len(raw)]))
+        word = np.flatnonzero(bounds[1:] > bounds[:-1] + 1)
+        starts, ends = bounds[word] + 1, bounds[word + 1]
+        # The token after cut j - 1 follows as many breaks as the cuts before it hold.
+        piece_of = np.concatenate(([0], np.cumsum(breaks)))[word]
+        pieces = np.arange(int(np.count_nonzero(breaks)) + 1)
         first = np.minimum(np.searchsorted(piece_of, pieces), max(0, len(starts) - 1))
         last = np.maximum(np.searchsorted(piece_of, pieces, side="right") - 1, 0)
         spans = np.stack((starts[first], ends[last]), axis=1) if len(starts) else _NO_SPANS
