@@ -100,8 +100,10 @@ def reused_passages(
     window_similarity: float = 0.32,
     fragment_similarity: float = 0.3,
     summary_ratio: float = 2.5,
-    summary_similarity: float = 0.15,
+    summary_similarity: float = 0.05,
     summary_gap: int = 40,
+    edge_similarity: float = 0.3,
+    edge_sentences: int = 1,
     language: str = "en",
 ) -> tuple[Passage, ...]:
     """Merge the reused pairs of a comparison into passages.
@@ -170,6 +172,14 @@ def reused_passages(
         See ``summary_ratio``.
     summary_gap : int
         See ``summary_ratio``.
+    edge_similarity : float
+        A source sentence just before or after a passage's source side joins it when no
+        aligned pair uses it and its bag agrees at least this much (tf-idf cosine) with the
+        passage's whole target side: a reworded passage often leaves its first or last source
+        sentence unmatched (merged into a neighbour, or cut down). Not at an end held by a
+        ``verbatim`` pair, whose source edge is exact. Above 1, no growth.
+    edge_sentences : int
+        Most source sentences added this way at each end.
     language : str
         Language of the texts: its function words are left out of the bags and words are
         reduced to lemmas.
@@ -220,6 +230,8 @@ def reused_passages(
         summary_ratio=summary_ratio,
         summary_similarity=summary_similarity,
         summary_gap=summary_gap,
+        edge_similarity=edge_similarity,
+        edge_sentences=edge_sentences,
     )
 
 
@@ -245,6 +257,8 @@ def _passages(
     summary_ratio: float,
     summary_similarity: float,
     summary_gap: int,
+    edge_similarity: float = 2.0,
+    edge_sentences: int = 1,
 ) -> tuple[Passage, ...]:
     """:func:`reused_passages` on given bags (the fitting script builds them once a pair)."""
     members = _members(
@@ -257,6 +271,7 @@ def _passages(
         window_similarity=window_similarity,
     )
     summary_seeds: list[_Member] | None = None
+    used_src: set[int] | None = None
     runs = _runs(members, target_gap, source_gap, seed_gap)
     out = []
     for run in runs:
@@ -301,6 +316,12 @@ def _passages(
             chain = _summary_extended(chain, summary_seeds, summary_gap)
             source_span, target_span = _spans(chain, trim=trim)
             score = sum(m.score for m in chain) / len(chain)
+        if bags is not None and edge_similarity <= 1.0:
+            if used_src is None:
+                used_src = {i for p in comparison.pairs for i in p.source_sentences}
+            source_span = _source_grown(
+                chain, source_span, bags, used_src, threshold=edge_similarity, limit=edge_sentences
+            )
         out.append(
             Passage(
                 source_span=source_span,
@@ -384,6 +405,40 @@ def _from_pair(pair: AlignedPair) -> _Member:
         verbatim=pair.label is Label.VERBATIM,
         aligned=True,
     )
+
+
+def _source_grown(
+    chain: list[_Member],
+    source_span: Span,
+    bags: _Bags,
+    used: set[int],
+    *,
+    threshold: float,
+    limit: int,
+) -> Span:
+    """Widen a passage's source side by unused source sentences next to it.
+
+    A sentence just before or after the source side joins it when no aligned pair uses it and
+    its bag agrees at least ``threshold`` (tf-idf cosine) with the passage's whole target side;
+    at most ``limit`` sentences each way.
+    """
+    s0, s1 = min(m.src[0] for m in chain), max(m.src[1] for m in chain)
+    t0, t1 = min(m.tgt[0] for m in chain), max(m.tgt[1] for m in chain)
+    target = bags._bag(bags.n + t0, bags.n + t1 + 1)
+    lo, hi = source_span
+    first = min(chain, key=lambda m: m.src[0])
+    last = max(chain, key=lambda m: m.src[1])
+    for step, start, edge in ((-1, s0 - 1, first), (1, s1 + 1, last)):
+        if edge.verbatim:
+            continue
+        i = start
+        for _ in range(limit):
+            if not 0 <= i < bags.n or i in used or bags.cosine_with(i, target) < threshold:
+                break
+            sent = bags.source[i]
+            lo, hi = min(lo, sent.start), max(hi, sent.end)
+            i += step
+    return lo, hi
 
 
 def _summary_extended(members: list[_Member], seeds: Sequence[_Member], gap: int) -> list[_Member]:
@@ -593,6 +648,12 @@ class _Bags:
         b = self._bag(self.n + t0, self.n + t1 + 1)
         denom = float(np.linalg.norm(a) * np.linalg.norm(b))
         return float(a @ b) / denom if denom > 0 else 0.0
+
+    def cosine_with(self, row: int, bag: np.ndarray) -> float:
+        """Tf-idf cosine of sentence ``row`` (source index, target index plus ``n``) and a bag."""
+        a = self._bag(row, row + 1)
+        denom = float(np.linalg.norm(a) * np.linalg.norm(bag))
+        return float(a @ bag) / denom if denom > 0 else 0.0
 
     def _bag(self, lo: int, hi: int) -> np.ndarray:
         # rows are sorted (np.unique), so a run of sentences is one slice.
