@@ -412,6 +412,8 @@ _PASSAGE_START = {
     "summary_gap": 40,
     "edge_similarity": 0.3,
     "edge_sentences": 1,
+    "join_target_chars": 250,
+    "join_source_chars": 50,
 }
 
 
@@ -461,14 +463,26 @@ def _bag_grid(best: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _edge_grid(best: dict[str, Any]) -> list[dict[str, Any]]:
-    """Third grid, from the second grid's best: summaries' seed floor and source-edge growth.
+    """Third grid, from the second grid's best: summaries' seed floor, source-edge growth and
+    the joining of neighbouring passages (target, source characters; on a tie the first, the
+    tighter one, is kept).
 
     ``summary_similarity`` stops at 0.05: at 0 every source sentence within ``summary_gap``
     would join a summary, whether or not it shares a word with it.
     """
     return [
-        {**best, "summary_similarity": ss, "edge_similarity": es}
-        for ss, es in itertools.product((0.05, 0.08, 0.1, 0.15), (0.2, 0.25, 0.3, 0.35, 0.4, 2.0))
+        {
+            **best,
+            "summary_similarity": ss,
+            "edge_similarity": es,
+            "join_target_chars": jt,
+            "join_source_chars": js,
+        }
+        for ss, es, (jt, js) in itertools.product(
+            (0.05, 0.08, 0.1, 0.15),
+            (0.2, 0.25, 0.3, 0.35, 0.4, 2.0),
+            ((250, 50), (600, 100), (0, 0)),
+        )
     ]
 
 

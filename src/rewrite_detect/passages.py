@@ -104,6 +104,8 @@ def reused_passages(
     summary_gap: int = 40,
     edge_similarity: float = 0.3,
     edge_sentences: int = 1,
+    join_target_chars: int = 250,
+    join_source_chars: int = 50,
     language: str = "en",
 ) -> tuple[Passage, ...]:
     """Merge the reused pairs of a comparison into passages.
@@ -180,6 +182,11 @@ def reused_passages(
         ``verbatim`` pair, whose source edge is exact. Above 1, no growth.
     edge_sentences : int
         Most source sentences added this way at each end.
+    join_target_chars, join_source_chars : int
+        Two passages at most ``join_target_chars`` apart on the target whose source sides
+        overlap or lie at most ``join_source_chars`` apart are one passage: a summary or a
+        reworded passage is otherwise sometimes cut in two where one target sentence matched
+        nothing. 0 joins only passages that overlap on the target.
     language : str
         Language of the texts: its function words are left out of the bags and words are
         reduced to lemmas.
@@ -232,6 +239,8 @@ def reused_passages(
         summary_gap=summary_gap,
         edge_similarity=edge_similarity,
         edge_sentences=edge_sentences,
+        join_target_chars=join_target_chars,
+        join_source_chars=join_source_chars,
     )
 
 
@@ -259,6 +268,8 @@ def _passages(
     summary_gap: int,
     edge_similarity: float = 2.0,
     edge_sentences: int = 1,
+    join_target_chars: int = 0,
+    join_source_chars: int = 0,
 ) -> tuple[Passage, ...]:
     """:func:`reused_passages` on given bags (the fitting script builds them once a pair)."""
     members = _members(
@@ -332,7 +343,7 @@ def _passages(
             )
         )
     out.sort(key=lambda p: p.target_span)
-    return _without_target_overlap(out)
+    return _without_target_overlap(out, join_target_chars, join_source_chars)
 
 
 def _members(
@@ -701,11 +712,25 @@ def _trimmed(pair: _Member, *, target: bool) -> Span:
     return span[0] + found.dest_start, span[0] + found.dest_end
 
 
-def _without_target_overlap(passages: list[Passage]) -> tuple[Passage, ...]:
-    """Merge passages whose target spans overlap (two runs interleaved on the target)."""
+def _without_target_overlap(
+    passages: list[Passage], join_target: int = 0, join_source: int = 0
+) -> tuple[Passage, ...]:
+    """Merge passages whose target spans overlap (two runs interleaved on the target).
+
+    Also merge neighbours at most ``join_target`` characters apart on the target whose source
+    sides overlap or lie at most ``join_source`` characters apart (when ``join_target`` > 0).
+    """
     merged: list[Passage] = []
     for p in passages:
-        if merged and p.target_span[0] < merged[-1].target_span[1]:
+        q = merged[-1] if merged else None
+        near = (
+            q is not None
+            and join_target > 0
+            and p.target_span[0] - q.target_span[1] <= join_target
+            and max(p.source_span[0] - q.source_span[1], q.source_span[0] - p.source_span[1])
+            <= join_source
+        )
+        if merged and (near or p.target_span[0] < merged[-1].target_span[1]):
             q = merged[-1]
             n = q.pairs + p.pairs
             merged[-1] = Passage(

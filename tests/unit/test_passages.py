@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from rewrite_detect import DetectorConfig, compare
-from rewrite_detect.passages import _Bags, _Member, _source_grown, reused_passages
+from rewrite_detect.passages import (
+    Passage,
+    _Bags,
+    _Member,
+    _source_grown,
+    _without_target_overlap,
+    reused_passages,
+)
 from rewrite_detect.segmentation import segment
 
 COPIED = [
@@ -236,3 +243,23 @@ def test_source_edge_is_not_grown_at_a_verbatim_end_or_over_a_used_sentence() ->
     assert start > 0
     start, _ = _edge_case(verbatim=False, used={0, 1, 2})
     assert start > 0
+
+
+def _passage(target: tuple[int, int], source: tuple[int, int]) -> Passage:
+    return Passage(source_span=source, target_span=target, pairs=2, score=0.6, verbatim_share=0)
+
+
+def test_neighbours_with_overlapping_source_sides_are_one_passage() -> None:
+    cut = [_passage((0, 200), (0, 3000)), _passage((400, 600), (800, 2500))]
+    (joined,) = _without_target_overlap(cut, 250, 50)
+    assert joined.target_span == (0, 600)
+    assert joined.source_span == (0, 3000)
+    assert joined.pairs == 4
+    assert len(_without_target_overlap(cut, 0, 0)) == 2  # off: only target overlaps join
+
+
+def test_neighbours_apart_on_either_side_stay_two_passages() -> None:
+    far_target = [_passage((0, 200), (0, 300)), _passage((500, 600), (300, 400))]
+    far_source = [_passage((0, 200), (0, 300)), _passage((300, 400), (400, 500))]
+    assert len(_without_target_overlap(far_target, 250, 50)) == 2
+    assert len(_without_target_overlap(far_source, 250, 50)) == 2
