@@ -410,6 +410,10 @@ _PASSAGE_START = {
     "summary_ratio": 2.5,
     "summary_similarity": 0.15,
     "summary_gap": 40,
+    "edge_similarity": 0.3,
+    "edge_sentences": 1,
+    "join_target_chars": 250,
+    "join_source_chars": 50,
 }
 
 
@@ -458,6 +462,30 @@ def _bag_grid(best: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _edge_grid(best: dict[str, Any]) -> list[dict[str, Any]]:
+    """Third grid, from the second grid's best: summaries' seed floor, source-edge growth and
+    the joining of neighbouring passages (target, source characters; on a tie the first, the
+    tighter one, is kept).
+
+    ``summary_similarity`` stops at 0.05: at 0 every source sentence within ``summary_gap``
+    would join a summary, whether or not it shares a word with it.
+    """
+    return [
+        {
+            **best,
+            "summary_similarity": ss,
+            "edge_similarity": es,
+            "join_target_chars": jt,
+            "join_source_chars": js,
+        }
+        for ss, es, (jt, js) in itertools.product(
+            (0.05, 0.08, 0.1, 0.15),
+            (0.2, 0.25, 0.3, 0.35, 0.4, 2.0),
+            ((250, 50), (600, 100), (0, 0)),
+        )
+    ]
+
+
 def _pan_detections(
     args: tuple[dict[str, Any], Any, list[dict[str, Any]]],
 ) -> list[list[Annotation]]:
@@ -500,10 +528,11 @@ def _best_passages(
 def fit_passages(
     config: dict[str, Any], n_pairs: int, seed: int, workers: int
 ) -> tuple[dict[str, Any], dict]:
-    """Stage 3: two grids in turn (chaining, then the bag options), best overall plagdet."""
+    """Stage 3: three grids in turn (chaining, bag options, edges), best overall plagdet."""
     pairs = sample(load_pan(data_dir() / "pan13" / "train"), n_pairs, seed)
     first = _best_passages(config, pairs, _chaining_grid(), workers)
-    results = _best_passages(config, pairs, _bag_grid(first[0][1]), workers)
+    second = _best_passages(config, pairs, _bag_grid(first[0][1]), workers)
+    results = _best_passages(config, pairs, _edge_grid(second[0][1]), workers)
     by_folder: dict[str, int] = defaultdict(int)
     for p in pairs:
         by_folder[p.folder] += 1
@@ -512,6 +541,7 @@ def fit_passages(
         "data": f"PAN 2013 training, {len(pairs)} pairs sampled with seed {seed}",
         "folders": dict(by_folder),
         "best_plagdet_first_grid": round(first[0][0], 4),
+        "best_plagdet_second_grid": round(second[0][0], 4),
         "best_plagdet": round(results[0][0], 4),
         "runner_up": [
             {"plagdet": round(s, 4), **{k: v for k, v in o.items() if k != "trim"}}

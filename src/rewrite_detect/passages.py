@@ -100,8 +100,12 @@ def reused_passages(
     window_similarity: float = 0.32,
     fragment_similarity: float = 0.3,
     summary_ratio: float = 2.5,
-    summary_similarity: float = 0.15,
+    summary_similarity: float = 0.05,
     summary_gap: int = 40,
+    edge_similarity: float = 0.3,
+    edge_sentences: int = 1,
+    join_target_chars: int = 250,
+    join_source_chars: int = 50,
     language: str = "en",
 ) -> tuple[Passage, ...]:
     """Merge the reused pairs of a comparison into passages.
@@ -170,6 +174,19 @@ def reused_passages(
         See ``summary_ratio``.
     summary_gap : int
         See ``summary_ratio``.
+    edge_similarity : float
+        A source sentence just before or after a passage's source side joins it when no
+        aligned pair uses it and its bag agrees at least this much (tf-idf cosine) with the
+        passage's whole target side: a reworded passage often leaves its first or last source
+        sentence unmatched (merged into a neighbour, or cut down). Not at an end held by a
+        ``verbatim`` pair, whose source edge is exact. Above 1, no growth.
+    edge_sentences : int
+        Most source sentences added this way at each end.
+    join_target_chars, join_source_chars : int
+        Two passages at most ``join_target_chars`` apart on the target whose source sides
+        overlap or lie at most ``join_source_chars`` apart are one passage: a summary or a
+        reworded passage is otherwise sometimes cut in two where one target sentence matched
+        nothing. 0 joins only passages that overlap on the target.
     language : str
         Language of the texts: its function words are left out of the bags and words are
         reduced to lemmas.
@@ -220,6 +237,10 @@ def reused_passages(
         summary_ratio=summary_ratio,
         summary_similarity=summary_similarity,
         summary_gap=summary_gap,
+        edge_similarity=edge_similarity,
+        edge_sentences=edge_sentences,
+        join_target_chars=join_target_chars,
+        join_source_chars=join_source_chars,
     )
 
 
@@ -245,6 +266,10 @@ def _passages(
     summary_ratio: float,
     summary_similarity: float,
     summary_gap: int,
+    edge_similarity: float = 2.0,
+    edge_sentences: int = 1,
+    join_target_chars: int = 0,
+    join_source_chars: int = 0,
 ) -> tuple[Passage, ...]:
     """:func:`reused_passages` on given bags (the fitting script builds them once a pair)."""
     members = _members(
@@ -257,6 +282,7 @@ def _passages(
         window_similarity=window_similarity,
     )
     summary_seeds: list[_Member] | None = None
+    used_src: set[int] | None = None
     runs = _runs(members, target_gap, source_gap, seed_gap)
     out = []
     for run in runs:
@@ -301,6 +327,12 @@ def _passages(
             chain = _summary_extended(chain, summary_seeds, summary_gap)
             source_span, target_span = _spans(chain, trim=trim)
             score = sum(m.score for m in chain) / len(chain)
+        if bags is not None and edge_similarity <= 1.0:
+            if used_src is None:
+                used_src = {i for p in comparison.pairs for i in p.source_sentences}
+            source_span = _source_grown(
+                chain, source_span, bags, used_src, threshold=edge_similarity, limit=edge_sentences
+            )
         out.append(
             Passage(
                 source_span=source_span,
@@ -311,7 +343,7 @@ def _passages(
             )
         )
     out.sort(key=lambda p: p.target_span)
-    return _without_target_overlap(out)
+    return _without_target_overlap(out, join_target_chars, join_source_chars)
 
 
 def _members(
@@ -384,6 +416,40 @@ def _from_pair(pair: AlignedPair) -> _Member:
         verbatim=pair.label is Label.VERBATIM,
         aligned=True,
     )
+
+
+def _source_grown(
+    chain: list[_Member],
+    source_span: Span,
+    bags: _Bags,
+    used: set[int],
+    *,
+    threshold: float,
+    limit: int,
+) -> Span:
+    """Widen a passage's source side by unused source sentences next to it.
+
+    A sentence just before or after the source side joins it when no aligned pair uses it and
+    its bag agrees at least ``threshold`` (tf-idf cosine) with the passage's whole target side;
+    at most ``limit`` sentences each way.
+    """
+    s0, s1 = min(m.src[0] for m in chain), max(m.src[1] for m in chain)
+    t0, t1 = min(m.tgt[0] for m in chain), max(m.tgt[1] for m in chain)
+    target = bags._bag(bags.n + t0, bags.n + t1 + 1)
+    lo, hi = source_span
+    first = min(chain, key=lambda m: m.src[0])
+    last = max(chain, key=lambda m: m.src[1])
+    for step, start, edge in ((-1, s0 - 1, first), (1, s1 + 1, last)):
+        if edge.verbatim:
+            continue
+        i = start
+        for _ in range(limit):
+            if not 0 <= i < bags.n or i in used or bags.cosine_with(i, target) < threshold:
+                break
+            sent = bags.source[i]
+            lo, hi = min(lo, sent.start), max(hi, sent.end)
+            i += step
+    return lo, hi
 
 
 def _summary_extended(members: list[_Member], seeds: Sequence[_Member], gap: int) -> list[_Member]:
@@ -594,6 +660,12 @@ class _Bags:
         denom = float(np.linalg.norm(a) * np.linalg.norm(b))
         return float(a @ b) / denom if denom > 0 else 0.0
 
+    def cosine_with(self, row: int, bag: np.ndarray) -> float:
+        """Tf-idf cosine of sentence ``row`` (source index, target index plus ``n``) and a bag."""
+        a = self._bag(row, row + 1)
+        denom = float(np.linalg.norm(a) * np.linalg.norm(bag))
+        return float(a @ bag) / denom if denom > 0 else 0.0
+
     def _bag(self, lo: int, hi: int) -> np.ndarray:
         # rows are sorted (np.unique), so a run of sentences is one slice.
         a, b = np.searchsorted(self.rows, (lo, hi))
@@ -640,11 +712,25 @@ def _trimmed(pair: _Member, *, target: bool) -> Span:
     return span[0] + found.dest_start, span[0] + found.dest_end
 
 
-def _without_target_overlap(passages: list[Passage]) -> tuple[Passage, ...]:
-    """Merge passages whose target spans overlap (two runs interleaved on the target)."""
+def _without_target_overlap(
+    passages: list[Passage], join_target: int = 0, join_source: int = 0
+) -> tuple[Passage, ...]:
+    """Merge passages whose target spans overlap (two runs interleaved on the target).
+
+    Also merge neighbours at most ``join_target`` characters apart on the target whose source
+    sides overlap or lie at most ``join_source`` characters apart (when ``join_target`` > 0).
+    """
     merged: list[Passage] = []
     for p in passages:
-        if merged and p.target_span[0] < merged[-1].target_span[1]:
+        q = merged[-1] if merged else None
+        near = (
+            q is not None
+            and join_target > 0
+            and p.target_span[0] - q.target_span[1] <= join_target
+            and max(p.source_span[0] - q.source_span[1], q.source_span[0] - p.source_span[1])
+            <= join_source
+        )
+        if merged and (near or p.target_span[0] < merged[-1].target_span[1]):
             q = merged[-1]
             n = q.pairs + p.pairs
             merged[-1] = Passage(

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from rewrite_detect import DetectorConfig, compare
-from rewrite_detect.passages import reused_passages
+from rewrite_detect.passages import (
+    Passage,
+    _Bags,
+    _Member,
+    _source_grown,
+    _without_target_overlap,
+    reused_passages,
+)
+from rewrite_detect.segmentation import segment
 
 COPIED = [
     "The city council approved a new budget of 4 million euros on Monday evening.",
@@ -187,3 +195,71 @@ def test_window_seed_links_one_sentence_to_several_short_source_lines() -> None:
     assert target[window.target_span[0] : window.target_span[1]] == f"{ONE_FOR_FOUR}\n{BAKE}"
     assert source[single.source_span[0] :].startswith(RECIPE[2])
     assert window.source_span == (0, len(source))
+
+
+def _edge_case(*, verbatim: bool, used: set[int]) -> tuple[int, int]:
+    """Grow a passage on source sentences 1-2; sentence 0 shares its words with the target.
+
+    Returns how far the grown source side starts after sentence 0 and ends after sentence 2.
+    """
+    source = segment(
+        "Storm damage closed the harbour bridge and flooded the ferry terminal. "
+        "Engineers inspected the cracked pillars on Tuesday morning. "
+        "Repairs will cost the port authority two million euros."
+    ).sentences
+    target = segment(
+        "The harbour bridge was shut after the storm flooded the ferry terminal, and "
+        "engineers looked at its cracked pillars on Tuesday. "
+        "The port authority puts the repairs at two million euros."
+    ).sentences
+    bags = _Bags(source, target, "en")
+    chain = [
+        _Member(
+            src=(i, i),
+            tgt=(j, j),
+            source_span=(source[i].start, source[i].end),
+            target_span=(target[j].start, target[j].end),
+            source_text=source[i].text,
+            target_text=target[j].text,
+            score=0.7,
+            verbatim=verbatim,
+            aligned=True,
+        )
+        for i, j in ((1, 0), (2, 1))
+    ]
+    span = (source[1].start, source[2].end)
+    grown = _source_grown(chain, span, bags, used, threshold=0.3, limit=1)
+    return grown[0] - source[0].start, grown[1] - source[2].end
+
+
+def test_unmatched_source_sentence_next_to_a_reworded_passage_joins_it() -> None:
+    start, end = _edge_case(verbatim=False, used={1, 2})
+    assert start == 0  # the source side now starts at sentence 0
+    assert end == 0  # nothing after the last sentence
+
+
+def test_source_edge_is_not_grown_at_a_verbatim_end_or_over_a_used_sentence() -> None:
+    start, _ = _edge_case(verbatim=True, used={1, 2})
+    assert start > 0
+    start, _ = _edge_case(verbatim=False, used={0, 1, 2})
+    assert start > 0
+
+
+def _passage(target: tuple[int, int], source: tuple[int, int]) -> Passage:
+    return Passage(source_span=source, target_span=target, pairs=2, score=0.6, verbatim_share=0)
+
+
+def test_neighbours_with_overlapping_source_sides_are_one_passage() -> None:
+    cut = [_passage((0, 200), (0, 3000)), _passage((400, 600), (800, 2500))]
+    (joined,) = _without_target_overlap(cut, 250, 50)
+    assert joined.target_span == (0, 600)
+    assert joined.source_span == (0, 3000)
+    assert joined.pairs == 4
+    assert len(_without_target_overlap(cut, 0, 0)) == 2  # off: only target overlaps join
+
+
+def test_neighbours_apart_on_either_side_stay_two_passages() -> None:
+    far_target = [_passage((0, 200), (0, 300)), _passage((500, 600), (300, 400))]
+    far_source = [_passage((0, 200), (0, 300)), _passage((300, 400), (400, 500))]
+    assert len(_without_target_overlap(far_target, 250, 50)) == 2
+    assert len(_without_target_overlap(far_source, 250, 50)) == 2
