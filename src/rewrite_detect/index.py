@@ -56,6 +56,7 @@ _MAX_PASSAGES_PER_CANDIDATE = 10
 _EXPORT_VERSION = 1
 # Low bits of a banding-table word that number the passage; band keys fill the high 32.
 _OWNER_BITS = 32
+_OWNER_MASK = np.uint64((1 << _OWNER_BITS) - 1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,12 +76,7 @@ class _Table:
 
     rowid: np.ndarray  # (P,) document row id of each passage
     spans: np.ndarray  # (P, 2)
-    keys: np.ndarray  # (bands, P): per band, sorted keys whose low `bits` bits are the passage
-    bits: int
-
-    @property
-    def mask(self) -> np.uint64:
-        return np.uint64((1 << self.bits) - 1)
+    keys: np.ndarray  # (bands, P): per band, sorted keys whose low _OWNER_BITS are the passage
 
 
 @dataclass(slots=True)
@@ -368,7 +364,7 @@ class Index:
         # numpy sorts without the GIL: the bands are sorted on every core at once.
         with ThreadPoolExecutor(max_workers=_threads()) as pool:
             list(pool.map(sort, range(self.config.bands)))
-        self._table = _Table(rowid=stored.rowid, spans=stored.spans, keys=keys, bits=_OWNER_BITS)
+        self._table = _Table(rowid=stored.rowid, spans=stored.spans, keys=keys)
         return self._table
 
     def _metadata(self, table: _Table) -> _Meta:
@@ -417,7 +413,7 @@ class Index:
         with ThreadPoolExecutor(max_workers=_threads()) as pool:
             found = list(
                 pool.map(
-                    lambda band: _bucket_pairs(band, table.bits, self.config.max_bucket),
+                    lambda band: _bucket_pairs(band, _OWNER_BITS, self.config.max_bucket),
                     table.keys,
                 )
             )
@@ -440,13 +436,13 @@ class Index:
             column = table.keys[band]
             wanted = keys[:, band].astype(np.uint64) << np.uint64(_OWNER_BITS)
             lo = np.searchsorted(column, wanted, side="left")
-            hi = np.searchsorted(column, wanted | table.mask, side="right")
+            hi = np.searchsorted(column, wanted | _OWNER_MASK, side="right")
             sizes = hi - lo
             sizes[sizes > self.config.max_bucket] = 0
             mine_all.append(np.repeat(np.arange(len(wanted)), sizes))
             starts = np.repeat(lo, sizes)
             within = np.arange(len(starts)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-            theirs_all.append((column[starts + within] & table.mask).astype(np.int64))
+            theirs_all.append((column[starts + within] & _OWNER_MASK).astype(np.int64))
         mine = np.concatenate(mine_all) if mine_all else np.zeros(0, dtype=np.int64)
         theirs = np.concatenate(theirs_all) if theirs_all else np.zeros(0, dtype=np.int64)
         width = max(1, len(table.rowid))

@@ -171,11 +171,13 @@ _KEYED_BYTES = 32
 _LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
-def _tokens(raw: bytes, cut: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start and end of every token of ``raw``, and the positions of the cutting bytes.
+def _tokens(raw: bytes, cut: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end of every token of ``raw``, the cutting bytes, and the cuts before each.
 
     Tokens are the runs of bytes that ``cut`` (a table of 256 booleans, marking only bytes
-    up to ``0x20``: white space and NUL) does not mark.
+    up to ``0x20``: white space and NUL) does not mark. Returns ``(starts, ends, cuts,
+    after)``: ``cuts`` are the positions of the cutting bytes, and ``after[k]`` is how many
+    of them come before token ``k``.
     """
     data = np.frombuffer(raw, dtype=np.uint8)
     # One vectorised comparison finds the few bytes that may cut; the table is consulted for
@@ -183,9 +185,13 @@ def _tokens(raw: bytes, cut: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     low = np.flatnonzero(data <= _HIGHEST_CUT)
     cuts = low[cut[data[low]]]
     bounds = np.concatenate(([-1], cuts, [len(raw)]))
-    starts, ends = bounds[:-1] + 1, bounds[1:]
-    word = ends > starts
-    return starts[word], ends[word], cuts
+    after = np.flatnonzero(bounds[1:] > bounds[:-1] + 1)
+    return bounds[after] + 1, bounds[after + 1], cuts, after
+
+
+def _piece_of(breaks: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Piece of each token: how many of the cuts before it (``after``) are ``breaks``."""
+    return np.asarray(np.concatenate(([0], np.cumsum(breaks)))[after])
 
 
 def _token_keys(raw: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -366,7 +372,7 @@ class _Shingler:
         look-up per token, which were most of the sketching time.
         """
         raw = _utf8(text)
-        starts, ends, _ = _tokens(raw, _SPACE_BYTES)
+        starts, ends, _, _ = _tokens(raw, _SPACE_BYTES)
         return self._values(raw, starts, ends)
 
     def pieces(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -376,9 +382,9 @@ class _Shingler:
         are those of the pieces of ``text.split(NUL)``, one after the other.
         """
         raw = _utf8(text)
-        starts, ends, cuts = _tokens(raw, _SPACE_OR_BREAK_BYTES)
-        nul = cuts[np.frombuffer(raw, dtype=np.uint8)[cuts] == 0]
-        return self._values(raw, starts, ends), np.searchsorted(nul, starts)
+        starts, ends, cuts, after = _tokens(raw, _SPACE_OR_BREAK_BYTES)
+        nul = np.frombuffer(raw, dtype=np.uint8)[cuts] == 0
+        return self._values(raw, starts, ends), _piece_of(nul, after)
 
     def sentences(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`pieces` of ``text`` cut at its sentence ends too; the character spans.
@@ -392,8 +398,7 @@ class _Shingler:
         """
         raw = _utf8(text)
         data = np.frombuffer(raw, dtype=np.uint8)
-        low = np.flatnonzero(data <= _HIGHEST_CUT)
-        cuts = low[_SPACE_OR_BREAK_BYTES[data[low]]]
+        starts, ends, cuts, after = _tokens(raw, _SPACE_OR_BREAK_BYTES)
         # A cut breaks the text when it is NUL, or a space after a sentence-ending mark (the
         # bytes before a cut at 0 or 1 read as the cut itself, which is no full stop).
         at = data[cuts]
@@ -403,11 +408,7 @@ class _Shingler:
             quoted & (data[np.maximum(cuts - 2, 0)] == _FULL_STOP)
         )
         breaks = (at == 0) | ((at == _SPACE) & full_stop)
-        bounds = np.concatenate(([-1], cuts, [len(raw)]))
-        word = np.flatnonzero(bounds[1:] > bounds[:-1] + 1)
-        starts, ends = bounds[word] + 1, bounds[word + 1]
-        # The token after cut j - 1 follows as many breaks as the cuts before it hold.
-        piece_of = np.concatenate(([0], np.cumsum(breaks)))[word]
+        piece_of = _piece_of(breaks, after)
         pieces = np.arange(int(np.count_nonzero(breaks)) + 1)
         first = np.minimum(np.searchsorted(piece_of, pieces), max(0, len(starts) - 1))
         last = np.maximum(np.searchsorted(piece_of, pieces, side="right") - 1, 0)
