@@ -266,15 +266,17 @@ def _passages(
     summary_ratio: float,
     summary_similarity: float,
     summary_gap: int,
-    edge_similarity: float = 2.0,
-    edge_sentences: int = 1,
-    join_target_chars: int = 0,
-    join_source_chars: int = 0,
+    edge_similarity: float,
+    edge_sentences: int,
+    join_target_chars: int,
+    join_source_chars: int,
 ) -> tuple[Passage, ...]:
     """:func:`reused_passages` on given bags (the fitting script builds them once a pair)."""
+    used_src = {i for p in comparison.pairs for i in p.source_sentences}
     members = _members(
         comparison,
         bags,
+        used_src,
         divergent_score=divergent_score,
         short_chars=short_chars,
         seed_similarity=seed_similarity,
@@ -282,7 +284,6 @@ def _passages(
         window_similarity=window_similarity,
     )
     summary_seeds: list[_Member] | None = None
-    used_src: set[int] | None = None
     runs = _runs(members, target_gap, source_gap, seed_gap)
     out = []
     for run in runs:
@@ -328,8 +329,6 @@ def _passages(
             source_span, target_span = _spans(chain, trim=trim)
             score = sum(m.score for m in chain) / len(chain)
         if bags is not None and edge_similarity <= 1.0:
-            if used_src is None:
-                used_src = {i for p in comparison.pairs for i in p.source_sentences}
             source_span = _source_grown(
                 chain, source_span, bags, used_src, threshold=edge_similarity, limit=edge_sentences
             )
@@ -349,6 +348,7 @@ def _passages(
 def _members(
     comparison: Comparison,
     bags: _Bags | None,
+    used_src: set[int],
     *,
     divergent_score: float,
     short_chars: int,
@@ -364,7 +364,7 @@ def _members(
         and (p.label is Label.VERBATIM or _shorter(p) >= short_chars)
     ]
     if bags is not None and seed_similarity <= 1.0:
-        used = {i for p in comparison.pairs for i in p.source_sentences}
+        used = set(used_src)
         used.update(bags.n + j for p in comparison.pairs for j in p.target_sentences)
         members += bags.seeds(seed_similarity, short_chars, skip=used)
         for size in range(2, seed_window + 1):
