@@ -8,10 +8,12 @@ rewrite must not change: numbers, dates, proper names, negation cues and quotati
 from __future__ import annotations
 
 import functools
+import gzip
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 
 import simplemma
 from wordfreq import available_languages, get_frequency_dict, zipf_frequency
@@ -609,6 +611,40 @@ def _fmt_number(value: float) -> str:
 def zipf(word: str, language: str) -> float:
     """Zipf frequency of a word (wordfreq): 7 for "the", about 3 for rare words, 0 if unseen."""
     return _zipf(word, language)
+
+
+def synsets(token: str, language: str) -> frozenset[int]:
+    """WordNet synsets of a folded token or its lemma (English; empty for other languages).
+
+    Two words that share a synset are synonyms in one of their senses ("bill" and
+    "legislation" do not, "bill" and "measure" do). The table ships in the package
+    (``data/wordnet-synsets.txt.gz``, built from WordNet 3.0 by
+    ``benchmarks/build_synonyms.py``).
+    """
+    if language != "en" or not token[0].isalpha():
+        return _NO_SYNSETS
+    return _synsets(token)
+
+
+_NO_SYNSETS: frozenset[int] = frozenset()
+
+
+@functools.lru_cache(maxsize=200_000)
+def _synsets(token: str) -> frozenset[int]:
+    table = _synset_table()
+    found = table.get(token, _NO_SYNSETS)
+    lemma = _lemma(token, "en")
+    return found | table.get(lemma, _NO_SYNSETS) if lemma != token else found
+
+
+@functools.cache
+def _synset_table() -> dict[str, frozenset[int]]:
+    data = resources.files("rewrite_detect").joinpath("data", "wordnet-synsets.txt.gz")
+    groups: dict[str, list[int]] = {}
+    for number, line in enumerate(gzip.decompress(data.read_bytes()).decode("utf-8").split("\n")):
+        for word in line.split():
+            groups.setdefault(word, []).append(number)
+    return {word: frozenset(numbers) for word, numbers in groups.items()}
 
 
 def lemmatize(token: str, language: str) -> str:
