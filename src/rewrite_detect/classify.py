@@ -33,7 +33,9 @@ from rewrite_detect.normalize import (
     lemmatize,
     normalize_for_match,
     stopwords,
+    synsets,
     word_weight,
+    zipf,
 )
 
 __all__ = [
@@ -353,6 +355,10 @@ PARAPHRASE_FEATURES = (
     "meteor_high",
     "fragmentation",
     "word_edit_rate",
+    "synonym_overlap_low",
+    "synonym_overlap_high",
+    "unmatched_information_low",
+    "unmatched_information_high",
     "numbers_differ",
     "dates_differ",
     "names_differ",
@@ -364,9 +370,14 @@ PARAPHRASE_FEATURES = (
 found on the other side: a pair whose one side holds the other and more ("content added") has
 a high ``high`` and a low ``low``. The machine-translation metrics that identify paraphrases
 well (Madnani, Tetreault and Chodorow 2012) follow: BLEU (n-grams up to 4, each side taken
-as the reference in turn), a METEOR-like score on stems (recall-weighted F with a penalty
-for fragmented matches), the fragmentation itself, and the word edit rate (TER without
-shifts). The last four are 1 when that kind of fact differs."""
+as the reference in turn) and a METEOR-like score (recall-weighted F with a penalty for
+fragmented matches), both on stems with WordNet synonyms linked (:func:`_linked_stems`), the
+fragmentation itself, and the word edit rate (TER without shifts). Then the shares of each
+side's content words found on the other side, synonyms included, and the information each
+side adds: the rarity (7.5 less the Zipf frequency, at least 0) summed over its content words
+without a match on the other side, names and attribution words left out (an added speaker's
+name or "said in a statement" is not new content). The last four are 1 when that kind of
+fact differs."""
 
 _BLEU_ORDER = 4
 # METEOR matches stems: a word's lemma cut to its first letters ("spokesperson" /
@@ -407,6 +418,71 @@ def _bleu(a: Sequence[str], b: Sequence[str]) -> tuple[float, float]:
         brevity(len(a), len(b)) * math.exp(total_a / _BLEU_ORDER),
         brevity(len(b), len(a)) * math.exp(total_b / _BLEU_ORDER),
     )
+
+
+# Words of attribution that a rewrite adds or drops without changing what was said; names are
+# left out as well (an added speaker's name). Not counted as unmatched information.
+_ATTRIBUTION_WORDS = _SPEECH_VERBS | {
+    "statement",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "reporters",
+    "tell",
+    "say",
+    "also",
+}
+# Rarity of an unmatched word: Zipf 7.5 (above "the") less its frequency, so that common
+# words weigh little and rare ones (a new place, a new fact) much.
+_INFORMATION_ZIPF = 7.5
+
+
+def _linked_stems(a: Sequence[str], b: Sequence[str], language: str) -> tuple[list[str], list[str]]:
+    """Stems of both sides, with WordNet synonyms linked.
+
+    Each content word of ``b`` whose stem ``a`` lacks and that shares a synset with a content
+    word of ``a`` not yet matched takes that word's stem ("measure" / "bill"), one for one.
+    """
+    stems_a = [_stem(t, language) for t in a]
+    stems_b = [_stem(t, language) for t in b]
+    in_a, in_b = set(stems_a), set(stems_b)
+    stop = stopwords(language)
+    open_a = [
+        (i, found)
+        for i, t in enumerate(a)
+        if stems_a[i] not in in_b and t not in stop and (found := synsets(t, language))
+    ]
+    for j, t in enumerate(b):
+        if not open_a or stems_b[j] in in_a or t in stop:
+            continue
+        found = synsets(t, language)
+        for k, (i, other) in enumerate(open_a):
+            if found and not found.isdisjoint(other):
+                stems_b[j] = stems_a[i]
+                del open_a[k]
+                break
+    return stems_a, stems_b
+
+
+def _unmatched(
+    tokens: Sequence[str], stems: Sequence[str], other: Set[str], names: Set[str], language: str
+) -> tuple[float, float]:
+    """Share of a side's content words matched on the other side, and its unmatched information."""
+    content = _content_sequence(tokens, language)
+    if not content:
+        return 0.0, 0.0
+    matched = 0
+    information = 0.0
+    for token, i in content:
+        if stems[i] in other:
+            matched += 1
+        elif not (
+            token in names
+            or token in _ATTRIBUTION_WORDS
+            or lemmatize(token, language) in _ATTRIBUTION_WORDS
+        ):
+            information += max(0.0, _INFORMATION_ZIPF - zipf(token, language))
+    return matched / len(content), information
 
 
 def _meteor(a: Sequence[str], b: Sequence[str]) -> tuple[float, float]:
@@ -491,14 +567,17 @@ def paraphrase_features(
     shared = sum(word_weight(lemma, language) for lemma in a.lemmas & b.lemmas)
     smaller = min(a.weight, b.weight)
     values.append(shared / smaller if smaller > 0 else 0.0)
-    bleu = _bleu(a.tokens, b.tokens)
-    stems_a = [_stem(t, language) for t in a.tokens]
-    stems_b = [_stem(t, language) for t in b.tokens]
+    stems_a, stems_b = _linked_stems(a.tokens, b.tokens, language)
+    bleu = _bleu(stems_a, stems_b)
     meteor_ab, fragmentation = _meteor(stems_a, stems_b)
     meteor_ba, _ = _meteor(stems_b, stems_a)
     values.extend((min(bleu), max(bleu), min(meteor_ab, meteor_ba), max(meteor_ab, meteor_ba)))
     values.append(fragmentation)
     values.append(Levenshtein.distance(a.tokens, b.tokens) / longest)
+    share_a, added_a = _unmatched(a.tokens, stems_a, set(stems_b), a.names, language)
+    share_b, added_b = _unmatched(b.tokens, stems_b, set(stems_a), b.names, language)
+    values.extend((min(share_a, share_b), max(share_a, share_b)))
+    values.extend((min(added_a, added_b), max(added_a, added_b)))
     values.extend(float(f) for f in facts)
     return np.array(values, dtype=np.float64)
 

@@ -130,7 +130,7 @@ class DetectorConfig:
     weight_content: float = 0.2
     weight_token: float = 0.4
     weight_char: float = 0.4
-    match_threshold: float = 0.56
+    match_threshold: float = 0.54
     paraphrase_threshold: float = 0.66
     paraphrase_probability: float = 0.5
     fact_in_place_similarity: float = 0.9

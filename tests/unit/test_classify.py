@@ -396,10 +396,29 @@ class TestMachineTranslationFeatures:
         assert v["fragmentation"] == pytest.approx(1 / 16)  # one chunk of 16 matched words
 
     def test_one_word_replaced(self) -> None:
-        v = self._values(BASE, BASE.replace("raised", "lifted"))
+        v = self._values(BASE, BASE.replace("raised", "cut"))
         assert v["word_edit_rate"] == pytest.approx(1 / 16)
         assert 0.5 < v["bleu_low"] < 1.0
         assert v["fragmentation"] == pytest.approx(2 / 15)  # matches in two runs
+        assert v["synonym_overlap_low"] < 1.0
+
+    def test_synonym_replaced_is_linked(self) -> None:
+        """A WordNet synonym ("raised" / "lifted") matches like the word it replaces."""
+        v = self._values(BASE, BASE.replace("raised", "lifted"))
+        assert v["word_edit_rate"] == pytest.approx(1 / 16)  # the words still differ
+        assert v["bleu_low"] == pytest.approx(1.0)
+        assert v["fragmentation"] == pytest.approx(1 / 16)
+        assert v["synonym_overlap_low"] == 1.0
+        assert v["unmatched_information_high"] == 0.0
+
+    def test_added_information_counts_rare_words_not_attribution(self) -> None:
+        """Added content weighs by rarity; an added speaker and reporting verb weigh nothing."""
+        attributed = self._values(BASE, BASE[:-1] + ", spokesman John Smith said in a statement.")
+        assert attributed["unmatched_information_high"] == 0.0
+        added = self._values(BASE, BASE[:-1] + " after a volcanic eruption.")
+        assert added["unmatched_information_low"] == 0.0
+        assert added["unmatched_information_high"] > 5.0  # "volcanic", "eruption"
+        assert added["synonym_overlap_low"] < added["synonym_overlap_high"] == 1.0
 
     def test_reordering_fragments_the_match(self) -> None:
         """The same words in another order: unigram METEOR stays high, fragmentation rises."""
