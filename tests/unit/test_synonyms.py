@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import sys
 from importlib import resources
+from pathlib import Path
+
+import pytest
 
 from rewrite_detect.normalize import synsets
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _shares(a: str, b: str) -> bool:
@@ -45,3 +51,20 @@ def test_table_format() -> None:
 def test_licence_ships_beside_the_table() -> None:
     folder = resources.files("rewrite_detect").joinpath("data")
     assert "Princeton University" in folder.joinpath("WORDNET-LICENSE").read_text("utf-8")
+
+
+def test_shipped_table_is_what_wordnet_gives() -> None:
+    """The table in the package is exactly ``benchmarks/build_synonyms.py``'s output."""
+    wordnet = Path("/usr/share/wordnet")
+    if not (wordnet / "index.noun").is_file():
+        pytest.skip(
+            "WordNet's database is not in /usr/share/wordnet (apt-get install wordnet-base)"
+        )
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import build_synonyms  # noqa: PLC0415
+    finally:
+        sys.path.pop(0)
+    assert (
+        build_synonyms.encode(build_synonyms.synsets(wordnet)) == build_synonyms.TABLE.read_bytes()
+    )
