@@ -27,13 +27,31 @@ def load_fitted() -> dict[str, Any]:
     return data
 
 
+def _synonym_table() -> bytes:
+    """Return the shipped synonym table's bytes (``normalize.synsets`` reads it)."""
+    return resources.files("rewrite_detect").joinpath("data", "wordnet-synsets.txt.gz").read_bytes()
+
+
 @functools.cache
 def _model_digest() -> str:
-    """SHA-256 of the paraphrase model shipped in ``fitted.json`` (empty if there is none)."""
+    """SHA-256 of the shipped paraphrase model and the synonym table its inputs read.
+
+    Empty if ``fitted.json`` holds no model.
+    """
     model = load_fitted().get("paraphrase_model")
     if not model:
         return ""
-    return hashlib.sha256(json.dumps(model, sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(model, sort_keys=True).encode())
+    digest.update(_synonym_table())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _semantic_digest(model_name: str) -> str:
+    """SHA-256 of the embedding model's name and the fitted blend in ``fitted.json``."""
+    blend = load_fitted().get("semantic_model") or {}
+    blob = json.dumps({"name": model_name, "blend": blend}, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()
 
 
 def _checked_fields(config: object) -> tuple[dataclasses.Field[Any], ...]:
@@ -195,13 +213,24 @@ class DetectorConfig:
         """Build a configuration from a dict, rejecting unknown keys by name."""
         return cls(**_known_keys(cls, data))
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, *, semantic_model: str | None = None) -> str:
         """Return a short stable hash of every setting, for caches and stored results.
 
-        The weights of the shipped paraphrase model (``fitted.json``) are part of it: a refit
-        model labels pairs differently with the same settings.
+        The weights of the shipped paraphrase model (``fitted.json``) and the synonym table
+        its inputs read are part of it: a refit model labels pairs differently with the same
+        settings.
+
+        Parameters
+        ----------
+        semantic_model : str, optional
+            Name of the sentence-embedding model blended into the labels
+            (:attr:`rewrite_detect.SemanticScorer.model_name`), if one was; its fitted blend
+            then enters the hash, since labels with and without it differ.
         """
-        blob = json.dumps({**self.to_dict(), "model": _model_digest()}, sort_keys=True).encode()
+        settings: dict[str, Any] = {**self.to_dict(), "model": _model_digest()}
+        if semantic_model is not None:
+            settings["semantic"] = _semantic_digest(semantic_model)
+        blob = json.dumps(settings, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 

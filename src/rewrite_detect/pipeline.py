@@ -164,7 +164,9 @@ def compare(
         ),
         skipped_source=src_seg.skipped,
         skipped_target=tgt_seg.skipped,
-        config_fingerprint=config.fingerprint(),
+        config_fingerprint=config.fingerprint(
+            semantic_model=None if semantic is None else semantic.model_name
+        ),
         quotes=quotes.finish(pairs),
     )
 

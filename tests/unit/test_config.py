@@ -64,3 +64,28 @@ class TestDetectorConfig:
     def test_fingerprint_changes_with_settings(self) -> None:
         """Different settings give different fingerprints."""
         assert DetectorConfig().fingerprint() != DetectorConfig(match_threshold=0.4).fingerprint()
+
+    def test_fingerprint_changes_with_the_semantic_blend(self) -> None:
+        """Labels blended with an embedding model are not those without: another hash."""
+        config = DetectorConfig()
+        plain = config.fingerprint()
+        blended = config.fingerprint(semantic_model="sentence-transformers/all-MiniLM-L6-v2")
+        assert blended != plain
+        assert blended == config.fingerprint(
+            semantic_model="sentence-transformers/all-MiniLM-L6-v2"
+        )
+        assert blended != config.fingerprint(semantic_model="another/model")
+
+    def test_fingerprint_covers_the_synonym_table(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The paraphrase model's inputs read the synonym table: another table, another hash."""
+        from rewrite_detect import config as config_module  # noqa: PLC0415
+
+        before = DetectorConfig().fingerprint()
+        monkeypatch.setattr(config_module, "_synonym_table", lambda: b"another table")
+        config_module._model_digest.cache_clear()
+        try:
+            assert DetectorConfig().fingerprint() != before
+        finally:
+            monkeypatch.undo()
+            config_module._model_digest.cache_clear()
+        assert DetectorConfig().fingerprint() == before

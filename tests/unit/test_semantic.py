@@ -118,6 +118,8 @@ def test_scorer_only_adds_evidence_to_aligned_pairs(scorer: Any) -> None:
     ]
     assert all(p.evidence.semantic_similarity is None for p in plain.pairs)
     assert all(p.evidence.semantic_similarity is not None for p in with_it.pairs)
+    # Labels with the blend differ from labels without: stored results must tell them apart.
+    assert plain.config_fingerprint != with_it.config_fingerprint
 
 
 @pytest.mark.usefixtures("without_extra")
