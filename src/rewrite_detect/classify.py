@@ -29,6 +29,7 @@ from rewrite_detect.models import AlignedPair, Change, Coverage, Evidence, Label
 from rewrite_detect.normalize import (
     SentenceFeatures,
     date_words,
+    has_word_frequencies,
     is_negation,
     lemmatize,
     normalize_for_match,
@@ -440,8 +441,9 @@ _INFORMATION_ZIPF = 7.5
 def _linked_stems(a: Sequence[str], b: Sequence[str], language: str) -> tuple[list[str], list[str]]:
     """Stems of both sides, with WordNet synonyms linked.
 
-    Each content word of ``b`` whose stem ``a`` lacks and that shares a synset with a content
-    word of ``a`` not yet matched takes that word's stem ("measure" / "bill"), one for one.
+    Each content word of ``b`` (not a stop word, not a single letter) whose stem ``a`` lacks
+    and that shares a synset with a content word of ``a`` not yet matched takes that word's
+    stem ("measure" / "bill"), one for one.
     """
     stems_a = [_stem(t, language) for t in a]
     stems_b = [_stem(t, language) for t in b]
@@ -450,10 +452,13 @@ def _linked_stems(a: Sequence[str], b: Sequence[str], language: str) -> tuple[li
     open_a = [
         (i, found)
         for i, t in enumerate(a)
-        if stems_a[i] not in in_b and t not in stop and (found := synsets(t, language))
+        if stems_a[i] not in in_b
+        and t not in stop
+        and len(t) > 1
+        and (found := synsets(t, language))
     ]
     for j, t in enumerate(b):
-        if not open_a or stems_b[j] in in_a or t in stop:
+        if not open_a or stems_b[j] in in_a or t in stop or len(t) < 2:
             continue
         found = synsets(t, language)
         for k, (i, other) in enumerate(open_a):
@@ -467,16 +472,21 @@ def _linked_stems(a: Sequence[str], b: Sequence[str], language: str) -> tuple[li
 def _unmatched(
     tokens: Sequence[str], stems: Sequence[str], other: Set[str], names: Set[str], language: str
 ) -> tuple[float, float]:
-    """Share of a side's content words matched on the other side, and its unmatched information."""
+    """Share of a side's content words matched on the other side, and its unmatched information.
+
+    A side without content words misses nothing (share 1). Without word frequencies for the
+    language, rarity is unknown and the information is 0 rather than every word's maximum.
+    """
     content = _content_sequence(tokens, language)
     if not content:
-        return 0.0, 0.0
+        return 1.0, 0.0
+    rarity = has_word_frequencies(language)
     matched = 0
     information = 0.0
     for token, i in content:
         if stems[i] in other:
             matched += 1
-        elif not (
+        elif rarity and not (
             token in names
             or token in _ATTRIBUTION_WORDS
             or lemmatize(token, language) in _ATTRIBUTION_WORDS

@@ -25,12 +25,14 @@ __all__ = [
     "date_words",
     "features",
     "fold",
+    "has_word_frequencies",
     "is_negation",
     "is_supported_language",
     "lemmatize",
     "normalize_for_match",
     "stopwords",
     "strip_invisible",
+    "synsets",
     "unconfuse",
     "word_weight",
     "zipf",
@@ -500,6 +502,11 @@ def _has_frequencies(language: str) -> bool:
     return language in available_languages()
 
 
+def has_word_frequencies(language: str) -> bool:
+    """Tell whether wordfreq has frequencies for ``language`` (else :func:`zipf` is 0)."""
+    return _has_frequencies(language)
+
+
 def is_supported_language(language: str) -> bool:
     """Tell whether lemmas (simplemma) or word frequencies (wordfreq) exist for ``language``."""
     return _has_lemmas(language) or _has_frequencies(language)
@@ -621,7 +628,7 @@ def synsets(token: str, language: str) -> frozenset[int]:
     (``data/wordnet-synsets.txt.gz``, built from WordNet 3.0 by
     ``benchmarks/build_synonyms.py``).
     """
-    if language != "en" or not token[0].isalpha():
+    if language != "en" or not token or not token[0].isalpha():
         return _NO_SYNSETS
     return _synsets(token)
 
@@ -634,7 +641,9 @@ def _synsets(token: str) -> frozenset[int]:
     table = _synset_table()
     found = table.get(token, _NO_SYNSETS)
     lemma = _lemma(token, "en")
-    return found | table.get(lemma, _NO_SYNSETS) if lemma != token else found
+    if lemma == token or lemma not in table:
+        return found  # most words: no second set built and cached
+    return found | table[lemma]
 
 
 @functools.cache

@@ -437,6 +437,45 @@ class TestMachineTranslationFeatures:
         assert v["meteor_low"] < v["meteor_high"]
 
 
+class TestUnmatchedInformationEdges:
+    """The unmatched-information inputs where rarity or content words are missing."""
+
+    @staticmethod
+    def _values(a: str, b: str, language: str) -> dict[str, float]:
+        from rewrite_detect.classify import paraphrase_features  # noqa: PLC0415
+        from rewrite_detect.normalize import features  # noqa: PLC0415
+
+        values = paraphrase_features(
+            features(a, language),
+            features(b, language),
+            content=1.0,
+            token=1.0,
+            char=1.0,
+            language=language,
+        )
+        return dict(zip(PARAPHRASE_FEATURES, values.tolist(), strict=True))
+
+    def test_language_without_word_frequencies_adds_no_information(self) -> None:
+        """Estonian has no wordfreq list: unknown rarity is not every word's maximum."""
+        a = "Valitsus kinnitas eelarve esmaspäeval pärast pikka arutelu."
+        v = self._values(a, a[:-1] + " see ka siis.", "et")
+        assert v["unmatched_information_high"] == 0.0
+        assert v["synonym_overlap_low"] < 1.0  # the added words still count as unmatched
+
+    def test_language_with_word_frequencies_counts_rare_added_words(self) -> None:
+        a = "Die Regierung hat den Haushalt am Montag nach langer Debatte gebilligt."
+        v = self._values(a, a[:-1] + " trotz eines Vulkanausbruchs.", "de")
+        # "trotz" and "eines" weigh by their frequency; capitalised German nouns are taken
+        # for names and left out.
+        assert v["unmatched_information_high"] > 1.0
+        assert v["unmatched_information_low"] == 0.0
+
+    def test_side_without_content_words_misses_nothing(self) -> None:
+        v = self._values("It is.", "It is so.", "en")
+        assert v["synonym_overlap_low"] == 1.0
+        assert v["unmatched_information_high"] == 0.0
+
+
 class TestSurfaceFormsOfFacts:
     """Spellings of the same fact are not a changed fact."""
 
