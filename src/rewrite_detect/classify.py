@@ -430,7 +430,6 @@ _ATTRIBUTION_WORDS = _SPEECH_VERBS | {
     "spokesperson",
     "reporters",
     "tell",
-    "say",
     "also",
 }
 # Rarity of an unmatched word: Zipf 7.5 (above "the") less its frequency, so that common
@@ -438,27 +437,31 @@ _ATTRIBUTION_WORDS = _SPEECH_VERBS | {
 _INFORMATION_ZIPF = 7.5
 
 
-def _linked_stems(a: Sequence[str], b: Sequence[str], language: str) -> tuple[list[str], list[str]]:
+def _linked_stems(
+    a: Sequence[str],
+    b: Sequence[str],
+    content_a: Sequence[tuple[str, int]],
+    content_b: Sequence[tuple[str, int]],
+    language: str,
+) -> tuple[list[str], list[str]]:
     """Stems of both sides, with WordNet synonyms linked.
 
-    Each content word of ``b`` (not a stop word, not a single letter) whose stem ``a`` lacks
-    and that shares a synset with a content word of ``a`` not yet matched takes that word's
-    stem ("measure" / "bill"), one for one.
+    Each content word of ``b`` (``content_b``, from :func:`_content_sequence`) whose stem
+    ``a`` lacks and that shares a synset with a content word of ``a`` not yet matched takes
+    that word's stem ("measure" / "bill"), one for one.
     """
     stems_a = [_stem(t, language) for t in a]
     stems_b = [_stem(t, language) for t in b]
     in_a, in_b = set(stems_a), set(stems_b)
-    stop = stopwords(language)
     open_a = [
         (i, found)
-        for i, t in enumerate(a)
-        if stems_a[i] not in in_b
-        and t not in stop
-        and len(t) > 1
-        and (found := synsets(t, language))
+        for t, i in content_a
+        if stems_a[i] not in in_b and (found := synsets(t, language))
     ]
-    for j, t in enumerate(b):
-        if not open_a or stems_b[j] in in_a or t in stop or len(t) < 2:
+    for t, j in content_b:
+        if not open_a:
+            break
+        if stems_b[j] in in_a:
             continue
         found = synsets(t, language)
         for k, (i, other) in enumerate(open_a):
@@ -470,14 +473,18 @@ def _linked_stems(a: Sequence[str], b: Sequence[str], language: str) -> tuple[li
 
 
 def _unmatched(
-    tokens: Sequence[str], stems: Sequence[str], other: Set[str], names: Set[str], language: str
+    content: Sequence[tuple[str, int]],
+    stems: Sequence[str],
+    other: Set[str],
+    names: Set[str],
+    language: str,
 ) -> tuple[float, float]:
     """Share of a side's content words matched on the other side, and its unmatched information.
 
-    A side without content words misses nothing (share 1). Without word frequencies for the
-    language, rarity is unknown and the information is 0 rather than every word's maximum.
+    ``content`` is the side's :func:`_content_sequence`. A side without content words misses
+    nothing (share 1). Without word frequencies for the language, rarity is unknown and the
+    information is 0 rather than every word's maximum.
     """
-    content = _content_sequence(tokens, language)
     if not content:
         return 1.0, 0.0
     rarity = has_word_frequencies(language)
@@ -577,15 +584,17 @@ def paraphrase_features(
     shared = sum(word_weight(lemma, language) for lemma in a.lemmas & b.lemmas)
     smaller = min(a.weight, b.weight)
     values.append(shared / smaller if smaller > 0 else 0.0)
-    stems_a, stems_b = _linked_stems(a.tokens, b.tokens, language)
+    content_a = _content_sequence(a.tokens, language)
+    content_b = _content_sequence(b.tokens, language)
+    stems_a, stems_b = _linked_stems(a.tokens, b.tokens, content_a, content_b, language)
     bleu = _bleu(stems_a, stems_b)
     meteor_ab, fragmentation = _meteor(stems_a, stems_b)
     meteor_ba, _ = _meteor(stems_b, stems_a)
     values.extend((min(bleu), max(bleu), min(meteor_ab, meteor_ba), max(meteor_ab, meteor_ba)))
     values.append(fragmentation)
     values.append(Levenshtein.distance(a.tokens, b.tokens) / longest)
-    share_a, added_a = _unmatched(a.tokens, stems_a, set(stems_b), a.names, language)
-    share_b, added_b = _unmatched(b.tokens, stems_b, set(stems_a), b.names, language)
+    share_a, added_a = _unmatched(content_a, stems_a, set(stems_b), a.names, language)
+    share_b, added_b = _unmatched(content_b, stems_b, set(stems_a), b.names, language)
     values.extend((min(share_a, share_b), max(share_a, share_b)))
     values.extend((min(added_a, added_b), max(added_a, added_b)))
     values.extend(float(f) for f in facts)

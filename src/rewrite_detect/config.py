@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 from rewrite_detect.errors import ConfigError
-from rewrite_detect.normalize import is_supported_language
+from rewrite_detect.normalize import is_supported_language, synonym_table_bytes
 
 __all__ = ["DetectorConfig", "IndexConfig"]
 
@@ -27,11 +27,6 @@ def load_fitted() -> dict[str, Any]:
     return data
 
 
-def _synonym_table() -> bytes:
-    """Return the shipped synonym table's bytes (``normalize.synsets`` reads it)."""
-    return resources.files("rewrite_detect").joinpath("data", "wordnet-synsets.txt.gz").read_bytes()
-
-
 @functools.cache
 def _model_digest() -> str:
     """SHA-256 of the shipped paraphrase model and the synonym table its inputs read.
@@ -42,7 +37,7 @@ def _model_digest() -> str:
     if not model:
         return ""
     digest = hashlib.sha256(json.dumps(model, sort_keys=True).encode())
-    digest.update(_synonym_table())
+    digest.update(synonym_table_bytes())
     return digest.hexdigest()
 
 

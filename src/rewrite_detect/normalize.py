@@ -32,6 +32,7 @@ __all__ = [
     "normalize_for_match",
     "stopwords",
     "strip_invisible",
+    "synonym_table_bytes",
     "synsets",
     "unconfuse",
     "word_weight",
@@ -647,10 +648,19 @@ def _synsets(token: str) -> frozenset[int]:
 
 
 @functools.cache
+def synonym_table_bytes() -> bytes:
+    """Return the shipped synonym table as stored (gzipped).
+
+    :func:`synsets` reads it, and ``DetectorConfig.fingerprint`` hashes it.
+    """
+    return resources.files("rewrite_detect").joinpath("data", "wordnet-synsets.txt.gz").read_bytes()
+
+
+@functools.cache
 def _synset_table() -> dict[str, frozenset[int]]:
-    data = resources.files("rewrite_detect").joinpath("data", "wordnet-synsets.txt.gz")
     groups: dict[str, list[int]] = {}
-    for number, line in enumerate(gzip.decompress(data.read_bytes()).decode("utf-8").split("\n")):
+    text = gzip.decompress(synonym_table_bytes()).decode("utf-8")
+    for number, line in enumerate(text.split("\n")):
         for word in line.split():
             groups.setdefault(word, []).append(number)
     return {word: frozenset(numbers) for word, numbers in groups.items()}

@@ -375,17 +375,29 @@ class TestReworkedRules:
             assert p.label is Label.DIVERGENT
 
 
+def _model_inputs(a: str, b: str, language: str = "en") -> dict[str, float]:
+    """The paraphrase model's inputs for two sentences, by name (similarities set to 1)."""
+    from rewrite_detect.classify import paraphrase_features  # noqa: PLC0415
+    from rewrite_detect.normalize import features  # noqa: PLC0415
+
+    values = paraphrase_features(
+        features(a, language),
+        features(b, language),
+        content=1.0,
+        token=1.0,
+        char=1.0,
+        language=language,
+    )
+    assert len(values) == len(PARAPHRASE_FEATURES)
+    return dict(zip(PARAPHRASE_FEATURES, values.tolist(), strict=True))
+
+
 class TestMachineTranslationFeatures:
     """BLEU, METEOR-like, fragmentation and word edit rate among the paraphrase inputs."""
 
     @staticmethod
     def _values(a: str, b: str) -> dict[str, float]:
-        from rewrite_detect.classify import paraphrase_features  # noqa: PLC0415
-        from rewrite_detect.normalize import features  # noqa: PLC0415
-
-        values = paraphrase_features(features(a), features(b), content=1.0, token=1.0, char=1.0)
-        assert len(values) == len(PARAPHRASE_FEATURES)
-        return dict(zip(PARAPHRASE_FEATURES, values.tolist(), strict=True))
+        return _model_inputs(a, b)
 
     def test_identical_sentences_score_top(self) -> None:
         v = self._values(BASE, BASE)
@@ -442,18 +454,7 @@ class TestUnmatchedInformationEdges:
 
     @staticmethod
     def _values(a: str, b: str, language: str) -> dict[str, float]:
-        from rewrite_detect.classify import paraphrase_features  # noqa: PLC0415
-        from rewrite_detect.normalize import features  # noqa: PLC0415
-
-        values = paraphrase_features(
-            features(a, language),
-            features(b, language),
-            content=1.0,
-            token=1.0,
-            char=1.0,
-            language=language,
-        )
-        return dict(zip(PARAPHRASE_FEATURES, values.tolist(), strict=True))
+        return _model_inputs(a, b, language)
 
     def test_language_without_word_frequencies_adds_no_information(self) -> None:
         """Estonian has no wordfreq list: unknown rarity is not every word's maximum."""

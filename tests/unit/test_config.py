@@ -81,7 +81,7 @@ class TestDetectorConfig:
         from rewrite_detect import config as config_module  # noqa: PLC0415
 
         before = DetectorConfig().fingerprint()
-        monkeypatch.setattr(config_module, "_synonym_table", lambda: b"another table")
+        monkeypatch.setattr(config_module, "synonym_table_bytes", lambda: b"another table")
         config_module._model_digest.cache_clear()
         try:
             assert DetectorConfig().fingerprint() != before
